@@ -1,0 +1,82 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"frist/internal/auth"
+	"frist/internal/fault"
+	"frist/internal/privacy"
+	"frist/internal/store"
+	"frist/internal/ticket"
+)
+
+var timeZero time.Time
+
+// CustomerTicket returns the ticket behind a status link with its public
+// messages only, or fault.NotFound for an unknown secret.
+func (d *Desk) CustomerTicket(ctx context.Context, secret string) (*TicketView, error) {
+	var v TicketView
+	err := d.db.Read(ctx, func(tx *store.Tx) error {
+		t, err := tx.FindTicketByStatusHash(auth.HashSecret(secret))
+		if err != nil {
+			return err
+		}
+		v.Ticket = t
+		v.Messages, err = tx.FindMessages(t.ID, false)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// CustomerReply adds the customer's message to their ticket and reopens it
+// when it was waiting, resolved or closed.
+func (d *Desk) CustomerReply(ctx context.Context, secret, body string) error {
+	body, msg := (&privacy.Attribute{Kind: privacy.KindTextarea, MaxLen: 20000}).Normalize(body)
+	if msg == "" && body == "" {
+		msg = privacy.ErrRequired
+	}
+	if msg != "" {
+		return fault.Fields("Please write a message.", fault.FieldError{Field: "message", Message: msg})
+	}
+	return d.db.Write(ctx, func(tx *store.Tx) error {
+		t, err := tx.FindTicketByStatusHash(auth.HashSecret(secret))
+		if err != nil {
+			return err
+		}
+		if err := tx.CreateMessage(&ticket.Message{TicketID: t.ID, Visibility: ticket.Public, Author: ticket.ByCustomer, Body: body}); err != nil {
+			return err
+		}
+		if next := ticket.AfterCustomerReply(t.Status); next != t.Status {
+			if err := tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "status", From: string(t.Status), To: string(next)}, "customer"); err != nil {
+				return err
+			}
+			t.Status = next
+			t.ClosedAt = timeZero
+		}
+		return tx.SaveTicket(t)
+	})
+}
+
+// CustomerClose closes the ticket behind a status link. Closing a closed
+// ticket changes nothing.
+func (d *Desk) CustomerClose(ctx context.Context, secret string) error {
+	return d.db.Write(ctx, func(tx *store.Tx) error {
+		t, err := tx.FindTicketByStatusHash(auth.HashSecret(secret))
+		if err != nil {
+			return err
+		}
+		if t.Status == ticket.Closed {
+			return nil
+		}
+		if err := tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "status", From: string(t.Status), To: string(ticket.Closed)}, "customer"); err != nil {
+			return err
+		}
+		t.Status = ticket.Closed
+		t.ClosedAt = tx.Now()
+		return tx.SaveTicket(t)
+	})
+}

@@ -1,0 +1,162 @@
+// Package desk carries each thing a user of Frist does through one
+// transaction: submitting a request, replying, changing a ticket, logging
+// in, applying a policy. Web pages, the JSON API and the command line call
+// these use cases and nothing below them.
+package desk
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"frist/internal/clock"
+	"frist/internal/fault"
+	"frist/internal/policy"
+	"frist/internal/store"
+)
+
+// Desk is the set of use cases over one database.
+type Desk struct {
+	db     *store.DB
+	log    *slog.Logger
+	clock  clock.Clock
+	policy atomic.Pointer[loadedPolicy]
+
+	intake    chan *submission
+	stop      chan struct{}
+	wg        sync.WaitGroup
+	startOnce sync.Once
+	stopOnce  sync.Once
+}
+
+type loadedPolicy struct {
+	id int64
+	p  *policy.Policy
+}
+
+// New returns a Desk over db. It loads the policy in force and applies the
+// default policy when none was ever applied. Call Start to begin accepting
+// requests and Close to stop.
+func New(ctx context.Context, db *store.DB, log *slog.Logger) (*Desk, error) {
+	d := &Desk{db: db, log: log, clock: db.Clock(), intake: make(chan *submission, 1024), stop: make(chan struct{})}
+	if err := d.loadPolicy(ctx); fault.Code(err) == fault.NotFound {
+		if _, err := d.ApplyPolicy(ctx, policy.DefaultYAML()); err != nil {
+			return nil, fmt.Errorf("apply default policy: %w", err)
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Start starts the intake writer (group commit) and the policy watcher.
+func (d *Desk) Start() {
+	d.startOnce.Do(func() {
+		d.wg.Add(2)
+		go d.runIntake()
+		go d.watchPolicy()
+	})
+}
+
+// Close stops accepting requests after committing those already queued.
+func (d *Desk) Close() {
+	d.stopOnce.Do(func() { close(d.stop) })
+	d.wg.Wait()
+}
+
+// Now returns the desk's current time.
+func (d *Desk) Now() time.Time { return d.clock.Now() }
+
+// Policy returns the policy in force.
+func (d *Desk) Policy() *policy.Policy { return d.policy.Load().p }
+
+// ApplyPolicy validates a policy file and puts it in force. Invalid files
+// change nothing and return a fault.Invalid error naming the problem.
+func (d *Desk) ApplyPolicy(ctx context.Context, body []byte) (*policy.Policy, error) {
+	p, err := policy.Parse(body)
+	if err != nil {
+		return nil, &fault.Error{Code: fault.Invalid, Message: err.Error()}
+	}
+	sum := sha256.Sum256(body)
+	var id int64
+	err = d.db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		id, err = tx.SavePolicy(body, hex.EncodeToString(sum[:]), p.Notice)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.policy.Store(&loadedPolicy{id: id, p: p})
+	return p, nil
+}
+
+// ExportPolicy returns the policy in force as YAML, as it was applied.
+func (d *Desk) ExportPolicy(ctx context.Context) ([]byte, error) {
+	var body []byte
+	err := d.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		_, body, err = tx.LatestPolicy()
+		return err
+	})
+	return body, err
+}
+
+func (d *Desk) loadPolicy(ctx context.Context) error {
+	var id int64
+	var body []byte
+	err := d.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		id, body, err = tx.LatestPolicy()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if cur := d.policy.Load(); cur != nil && cur.id == id {
+		return nil
+	}
+	p, err := policy.Parse(body)
+	if err != nil {
+		return fmt.Errorf("policy %d in the database: %w", id, err)
+	}
+	d.policy.Store(&loadedPolicy{id: id, p: p})
+	return nil
+}
+
+// watchPolicy picks up a policy applied by another process (`frist policy
+// apply` next to a running server) within a few seconds.
+func (d *Desk) watchPolicy() {
+	defer d.wg.Done()
+	t := time.NewTicker(3 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			var id int64
+			err := d.db.Read(ctx, func(tx *store.Tx) error {
+				var err error
+				id, err = tx.LatestPolicyID()
+				return err
+			})
+			if err == nil && id != d.policy.Load().id {
+				err = d.loadPolicy(ctx)
+				if err == nil {
+					d.log.Info("policy reloaded", "policy_id", id)
+				}
+			}
+			if err != nil {
+				d.log.Error("policy watch", "err", err)
+			}
+			cancel()
+		}
+	}
+}

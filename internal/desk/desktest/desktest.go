@@ -1,0 +1,114 @@
+// Package desktest builds a Desk on a fresh SQLite database in a test's
+// temporary directory, with helpers that create agents and tickets.
+package desktest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"frist/internal/auth"
+	"frist/internal/clock"
+	"frist/internal/desk"
+	"frist/internal/store"
+)
+
+// Env is a desk on its own database.
+type Env struct {
+	Desk  *desk.Desk
+	DB    *store.DB
+	Clock *clock.Test
+	Dir   string
+}
+
+// New opens a migrated database in t.TempDir() with the default policy
+// and a test clock, and starts the desk. Everything is closed when the
+// test ends.
+func New(t testing.TB) *Env {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	clk := &clock.Test{}
+	db, err := store.Open(ctx, filepath.Join(dir, "frist.db"), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := desk.CheckClockMode(ctx, db, clk); err != nil {
+		t.Fatal(err)
+	}
+	d, err := desk.New(ctx, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Start()
+	t.Cleanup(func() {
+		d.Close()
+		db.Close()
+	})
+	return &Env{Desk: d, DB: db, Clock: clk, Dir: dir}
+}
+
+// Password is the password of every account MustCreateAgent makes.
+const Password = "correct horse battery staple"
+
+// MustCreateAgent creates an account with Password.
+func (e *Env) MustCreateAgent(t testing.TB, email, name string, role auth.Role, departments ...string) *desk.Agent {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := e.Desk.CreateUser(ctx, desk.NewUser{Email: email, Name: name, Role: role, Password: Password, Departments: departments}); err != nil {
+		t.Fatal(err)
+	}
+	var a *desk.Agent
+	err := e.DB.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		a, err = tx.FindUserByEmail(email)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// Request returns a valid request of the type with obviously fake data.
+func (e *Env) Request(requestType string) desk.Request {
+	r := desk.Request{
+		RequestType: requestType,
+		Name:        "Erika Mustermann",
+		Email:       "erika.mustermann@example.org",
+		Subject:     "Frage zur Rechnung",
+		Message:     "Guten Tag, ich habe eine Frage zu meiner letzten Rechnung.",
+		Language:    "de",
+		Fields:      map[string]string{},
+		Consent:     desk.ConsentInput{NoticeVersion: e.Desk.Policy().Notice.Version, Accepted: true},
+	}
+	rt, _ := e.Desk.Policy().RequestType(requestType)
+	for _, f := range rt.Fields {
+		if f.Required {
+			switch f.ID {
+			case "customer_number":
+				r.Fields[f.ID] = "K-1042"
+			case "product":
+				r.Fields[f.ID] = "Frist Cloud"
+			default:
+				r.Fields[f.ID] = "X-1"
+			}
+		}
+	}
+	return r
+}
+
+// MustSubmit submits a request and returns its receipt.
+func (e *Env) MustSubmit(t testing.TB, r desk.Request) *desk.Receipt {
+	t.Helper()
+	rc, err := e.Desk.SubmitRequest(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rc
+}

@@ -1,0 +1,264 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"frist/internal/auth"
+	"frist/internal/fault"
+	"frist/internal/policy"
+	"frist/internal/privacy"
+	"frist/internal/store"
+	"frist/internal/ticket"
+)
+
+// Request is a customer's submission from the web form or the intake API.
+type Request struct {
+	RequestType string
+	Name        string
+	Email       string
+	Subject     string
+	Message     string
+	Language    string            // "de" or "en"; "" means the form's language
+	Fields      map[string]string // form fields the request type declares
+	Consent     ConsentInput
+}
+
+// ConsentInput is what the customer confirmed with the submission.
+type ConsentInput struct {
+	NoticeVersion string   // the privacy notice version shown
+	Accepted      bool     // the notice was confirmed
+	Purposes      []string // optional purposes consented to
+}
+
+// Receipt is the answer to an accepted request.
+type Receipt struct {
+	Ticket       *ticket.Ticket
+	StatusSecret string // the secret of the customer's status link; only its hash is stored
+}
+
+// Validation message keys beyond those of privacy.
+const (
+	ErrNoticeRequired = "notice_required" // the privacy notice was not confirmed
+	ErrNoticeOutdated = "notice_outdated" // the notice shown is not the one in force
+	ErrUnknownType    = "unknown_request_type"
+	ErrUnknownPurpose = "unknown_purpose"
+)
+
+// ValidateRequest checks a submission against the policy and returns the
+// normalised request, or a fault.Invalid error listing every bad field.
+// Fields the request type does not declare are rejected, not ignored.
+func ValidateRequest(p *policy.Policy, r Request) (Request, *policy.RequestType, error) {
+	var errs []fault.FieldError
+	bad := func(field, msg string) { errs = append(errs, fault.FieldError{Field: field, Message: msg}) }
+	cat := p.Catalogue()
+	norm := func(field, id, v string, required bool) string {
+		a, _ := cat.Attribute(id)
+		out, msg := a.Normalize(v)
+		if msg != "" {
+			bad(field, msg)
+		} else if required && out == "" {
+			bad(field, privacy.ErrRequired)
+		}
+		return out
+	}
+	out := Request{Fields: map[string]string{}}
+	rt, ok := p.RequestType(r.RequestType)
+	if !ok {
+		if r.RequestType == "" {
+			bad("request_type", privacy.ErrRequired)
+		} else {
+			bad("request_type", ErrUnknownType)
+		}
+	} else {
+		out.RequestType = rt.ID
+	}
+	out.Name = norm("name", privacy.AttrName, r.Name, true)
+	out.Email = norm("email", privacy.AttrEmail, r.Email, true)
+	out.Subject = norm("subject", privacy.AttrSubject, r.Subject, true)
+	out.Message = norm("message", privacy.AttrMessage, r.Message, true)
+	out.Language = r.Language
+	if out.Language == "" {
+		out.Language = "de"
+	}
+	out.Language = norm("language", privacy.AttrLanguage, out.Language, true)
+	if rt != nil {
+		declared := map[string]policy.FieldRef{}
+		for _, f := range rt.Fields {
+			declared[f.ID] = f
+			if v := norm("fields."+f.ID, f.ID, r.Fields[f.ID], f.Required); v != "" {
+				out.Fields[f.ID] = v
+			}
+		}
+		var unknown []string
+		for k := range r.Fields {
+			if _, ok := declared[k]; !ok {
+				unknown = append(unknown, k)
+			}
+		}
+		sort.Strings(unknown)
+		for _, k := range unknown {
+			// The field name is echoed only when it looks like an id, so
+			// that arbitrary input never reaches an error message.
+			if privacy.ValidID(k) {
+				bad("fields."+k, privacy.ErrUnknown)
+			} else {
+				bad("fields", privacy.ErrUnknown)
+			}
+		}
+	}
+	out.Consent = ConsentInput{NoticeVersion: r.Consent.NoticeVersion, Accepted: r.Consent.Accepted}
+	switch {
+	case !r.Consent.Accepted:
+		bad("consent.accepted", ErrNoticeRequired)
+	case r.Consent.NoticeVersion != p.Notice.Version:
+		bad("consent.notice_version", ErrNoticeOutdated)
+	}
+	optional := map[string]bool{}
+	for _, x := range p.OptionalPurposes() {
+		optional[x.ID] = true
+	}
+	seen := map[string]bool{}
+	for _, x := range r.Consent.Purposes {
+		if !optional[x] {
+			bad("consent.purposes", ErrUnknownPurpose)
+			break
+		}
+		if !seen[x] {
+			seen[x] = true
+			out.Consent.Purposes = append(out.Consent.Purposes, x)
+		}
+	}
+	if len(errs) > 0 {
+		return Request{}, nil, &fault.Error{Code: fault.Invalid, Message: "Please check the highlighted fields.", Fields: errs}
+	}
+	return out, rt, nil
+}
+
+// SubmitRequest validates a customer's request and stores it as a new
+// ticket with its consent record. When it returns without error, the
+// ticket is committed: a crash afterwards does not lose it. Concurrent
+// submissions are committed together in one transaction (group commit).
+// Returns fault.Invalid for bad input; nothing is stored then.
+func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
+	p := d.Policy()
+	r, rt, err := ValidateRequest(p, r)
+	if err != nil {
+		return nil, err
+	}
+	secret := auth.NewSecret("")
+	consent := privacy.Consent{
+		NoticeVersion: p.Notice.Version,
+		NoticeHash:    p.Notice.Hash(r.Language),
+		Language:      r.Language,
+		Accepted:      true,
+	}
+	granted := map[string]bool{}
+	for _, x := range r.Consent.Purposes {
+		granted[x] = true
+	}
+	for _, x := range p.OptionalPurposes() {
+		consent.Purposes = append(consent.Purposes, privacy.PurposeConsent{Purpose: x.ID, Granted: granted[x.ID]})
+	}
+	t := &ticket.Ticket{
+		RequestType:   rt.ID,
+		Department:    rt.Department,
+		Status:        ticket.New,
+		Priority:      rt.Priority,
+		Subject:       r.Subject,
+		Language:      r.Language,
+		Customer:      ticket.Customer{Name: r.Name, Email: r.Email, Language: r.Language},
+		Fields:        r.Fields,
+		NoticeVersion: p.Notice.Version,
+	}
+	s := &submission{
+		nt:     &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis},
+		due:    func(now time.Time) time.Time { return p.FirstResponseDue(rt, now) },
+		done:   make(chan error, 1),
+	}
+	select {
+	case d.intake <- s:
+	case <-d.stop:
+		return nil, fault.Errorf(fault.Internal, "shutting down")
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// Once queued, the submission is committed even if the caller goes
+	// away, so wait for the outcome regardless of ctx.
+	if err := <-s.done; err != nil {
+		return nil, err
+	}
+	return &Receipt{Ticket: t, StatusSecret: secret}, nil
+}
+
+// submission is one validated request waiting for the intake writer.
+type submission struct {
+	nt     *store.NewTicket
+	due    func(now time.Time) time.Time
+	done   chan error
+}
+
+// maxBatch bounds one group commit; more waiting submissions go into the
+// next transaction.
+const maxBatch = 256
+
+// runIntake commits queued submissions: it takes whatever is waiting, up
+// to maxBatch, writes it in one transaction with a savepoint per ticket,
+// and answers each submission after the commit.
+func (d *Desk) runIntake() {
+	defer d.wg.Done()
+	batch := make([]*submission, 0, maxBatch)
+	for {
+		var first *submission
+		select {
+		case first = <-d.intake:
+		case <-d.stop:
+			// Commit what was queued before the stop.
+			for {
+				select {
+				case s := <-d.intake:
+					d.commit([]*submission{s})
+				default:
+					return
+				}
+			}
+		}
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case s := <-d.intake:
+				batch = append(batch, s)
+			default:
+				break fill
+			}
+		}
+		d.commit(batch)
+	}
+}
+
+func (d *Desk) commit(batch []*submission) {
+	errs := make([]error, len(batch))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := d.db.Write(ctx, func(tx *store.Tx) error {
+		for i, s := range batch {
+			s.nt.Ticket.FirstResponseDue = s.due(tx.Now())
+			errs[i] = tx.Savepoint("intake", func() error { return tx.CreateTicket(s.nt) })
+		}
+		return nil
+	})
+	for i, s := range batch {
+		switch {
+		case err != nil:
+			s.done <- fmt.Errorf("intake commit: %w", err)
+		case errors.Is(errs[i], nil):
+			s.done <- nil
+		default:
+			s.done <- fmt.Errorf("intake: %w", errs[i])
+		}
+	}
+}

@@ -1,0 +1,254 @@
+package desk
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"frist/internal/auth"
+	"frist/internal/fault"
+	"frist/internal/privacy"
+	"frist/internal/store"
+	"frist/internal/ticket"
+)
+
+// TicketView is a ticket with everything its page shows.
+type TicketView struct {
+	Ticket   *ticket.Ticket
+	Messages []ticket.Message
+	Changes  []ticket.Change
+	Consents []privacy.Consent
+}
+
+// mayAccess reports whether an agent may see tickets of a department.
+// Accounts without departments see all.
+func mayAccess(a *Agent, department string) bool {
+	return a.Departments == nil || slices.Contains(a.Departments, department)
+}
+
+// errNotFound hides whether a ticket exists from agents who may not see it.
+var errNotFound = fault.Errorf(fault.NotFound, "Ticket not found.")
+
+// Tickets returns a page of the queue an agent may see.
+func (d *Desk) Tickets(ctx context.Context, a *Agent, f store.TicketFilter) ([]*ticket.Ticket, string, error) {
+	f.Departments = a.Departments
+	var out []*ticket.Ticket
+	var next string
+	err := d.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, next, err = tx.FindTickets(f)
+		return err
+	})
+	return out, next, err
+}
+
+// Ticket returns a ticket with its conversation, history and consent
+// records, or fault.NotFound if it does not exist or the agent may not
+// see it.
+func (d *Desk) Ticket(ctx context.Context, a *Agent, id int64) (*TicketView, error) {
+	var v TicketView
+	err := d.db.Read(ctx, func(tx *store.Tx) error {
+		t, err := tx.FindTicket(id)
+		if err != nil {
+			return err
+		}
+		if !mayAccess(a, t.Department) {
+			return errNotFound
+		}
+		v.Ticket = t
+		if v.Messages, err = tx.FindMessages(id, true); err != nil {
+			return err
+		}
+		if v.Changes, err = tx.FindChanges(id); err != nil {
+			return err
+		}
+		v.Consents, err = tx.FindConsents(id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Search finds tickets the agent may see by words in subjects and
+// messages.
+func (d *Desk) Search(ctx context.Context, a *Agent, q, cursor string, limit int) ([]store.SearchHit, string, error) {
+	var hits []store.SearchHit
+	var next string
+	err := d.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		hits, next, err = tx.Search(store.SearchFilter{Query: q, Departments: a.Departments, IncludeInternal: true, Cursor: cursor, Limit: limit})
+		return err
+	})
+	return hits, next, err
+}
+
+// ReplyInput is an agent's message on a ticket.
+type ReplyInput struct {
+	Body     string
+	Internal bool           // an internal note instead of a public reply
+	Status   *ticket.Status // status after the reply; nil keeps the life-cycle default
+}
+
+// Reply adds an agent's public reply or internal note. A public reply
+// records the first response and, unless another status is given, sets the
+// ticket to waiting for the customer; a note on a new ticket opens it.
+// Returns fault.Invalid for an empty or oversized body or a forbidden
+// status change.
+func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*ticket.Message, error) {
+	body, msg := (&privacy.Attribute{Kind: privacy.KindTextarea, MaxLen: 20000}).Normalize(in.Body)
+	if msg == "" && body == "" {
+		msg = privacy.ErrRequired
+	}
+	if msg != "" {
+		return nil, fault.Fields("Please write a message.", fault.FieldError{Field: "body", Message: msg})
+	}
+	m := &ticket.Message{TicketID: id, Author: ticket.ByAgent, AgentID: a.ID, Body: body, Visibility: ticket.Public}
+	if in.Internal {
+		m.Visibility = ticket.Internal
+	}
+	err := d.db.Write(ctx, func(tx *store.Tx) error {
+		t, err := tx.FindTicket(id)
+		if err != nil {
+			return err
+		}
+		if !mayAccess(a, t.Department) {
+			return errNotFound
+		}
+		if err := tx.CreateMessage(m); err != nil {
+			return err
+		}
+		next := t.Status
+		switch {
+		case in.Status != nil:
+			next = *in.Status
+		case !in.Internal:
+			next = ticket.Waiting
+		case t.Status == ticket.New:
+			next = ticket.Open
+		}
+		if !in.Internal && t.FirstResponseAt.IsZero() {
+			t.FirstResponseAt = tx.Now()
+		}
+		if t.AssigneeID == 0 && !in.Internal {
+			// Whoever answers an unassigned ticket takes it.
+			if err := tx.AddChange(&ticket.Change{TicketID: id, ActorID: a.ID, Field: "assignee", From: "", To: strconv.FormatInt(a.ID, 10)}, "agent"); err != nil {
+				return err
+			}
+			t.AssigneeID = a.ID
+		}
+		if err := d.setStatus(tx, a, t, next); err != nil {
+			return err
+		}
+		return tx.SaveTicket(t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (d *Desk) setStatus(tx *store.Tx, a *Agent, t *ticket.Ticket, next ticket.Status) error {
+	if next == t.Status {
+		return nil
+	}
+	if !next.Valid() || !ticket.CanTransition(t.Status, next) {
+		return fault.Fields("This status change is not allowed.", fault.FieldError{Field: "status", Message: "invalid_transition"})
+	}
+	if err := tx.AddChange(&ticket.Change{TicketID: t.ID, ActorID: a.ID, Field: "status", From: string(t.Status), To: string(next)}, "agent"); err != nil {
+		return err
+	}
+	t.Status = next
+	if next == ticket.Closed {
+		t.ClosedAt = tx.Now()
+	} else {
+		t.ClosedAt = timeZero
+	}
+	return nil
+}
+
+// TicketUpdate changes a ticket's attributes; nil fields stay as they are.
+type TicketUpdate struct {
+	Status     *ticket.Status
+	Priority   *ticket.Priority
+	Department *string
+	AssigneeID *int64 // 0 unassigns
+}
+
+// UpdateTicket changes status, priority, department or assignee and
+// records each change in the history. Returns fault.Invalid for unknown
+// values and forbidden transitions, fault.NotFound for tickets the agent
+// may not see.
+func (d *Desk) UpdateTicket(ctx context.Context, a *Agent, id int64, u TicketUpdate) (*ticket.Ticket, error) {
+	p := d.Policy()
+	var out *ticket.Ticket
+	err := d.db.Write(ctx, func(tx *store.Tx) error {
+		t, err := tx.FindTicket(id)
+		if err != nil {
+			return err
+		}
+		if !mayAccess(a, t.Department) {
+			return errNotFound
+		}
+		var errs []fault.FieldError
+		change := func(field, from, to string) error {
+			return tx.AddChange(&ticket.Change{TicketID: id, ActorID: a.ID, Field: field, From: from, To: to}, "agent")
+		}
+		if u.Priority != nil && *u.Priority != t.Priority {
+			if !u.Priority.Valid() {
+				errs = append(errs, fault.FieldError{Field: "priority", Message: privacy.ErrOption})
+			} else if err := change("priority", string(t.Priority), string(*u.Priority)); err != nil {
+				return err
+			} else {
+				t.Priority = *u.Priority
+			}
+		}
+		if u.Department != nil && *u.Department != t.Department {
+			if _, ok := p.Department(*u.Department); !ok {
+				errs = append(errs, fault.FieldError{Field: "department", Message: privacy.ErrOption})
+			} else if err := change("department", t.Department, *u.Department); err != nil {
+				return err
+			} else {
+				t.Department = *u.Department
+			}
+		}
+		if u.AssigneeID != nil && *u.AssigneeID != t.AssigneeID {
+			if *u.AssigneeID != 0 {
+				if as, err := tx.FindUser(*u.AssigneeID); err != nil || as.Disabled {
+					errs = append(errs, fault.FieldError{Field: "assignee", Message: privacy.ErrOption})
+				}
+			}
+			if len(errs) == 0 {
+				if err := change("assignee", idText(t.AssigneeID), idText(*u.AssigneeID)); err != nil {
+					return err
+				}
+				t.AssigneeID = *u.AssigneeID
+			}
+		}
+		if u.Status != nil && *u.Status != t.Status {
+			if err := d.setStatus(tx, a, t, *u.Status); err != nil {
+				errs = append(errs, fault.FieldsOf(err)...)
+			}
+		}
+		if len(errs) > 0 {
+			return &fault.Error{Code: fault.Invalid, Message: "Please check the highlighted fields.", Fields: errs}
+		}
+		if err := tx.SaveTicket(t); err != nil {
+			return err
+		}
+		out, err = tx.FindTicket(id)
+		return err
+	})
+	return out, err
+}
+
+func idText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// CanAdminister reports whether a may change the policy and accounts.
+func CanAdminister(a *Agent) bool { return a != nil && a.Role == auth.Admin }

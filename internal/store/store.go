@@ -1,0 +1,282 @@
+// Package store is Frist's only place for SQL. It opens the database,
+// applies the embedded migrations, and offers transactions (Tx) whose
+// methods read and write tickets, customers, messages, consent records,
+// agents, sessions and tokens.
+//
+// SQL is written once with ? placeholders; the Dialect holds the few real
+// differences between databases. Today the embedded database is SQLite
+// through the pure-Go modernc.org/sqlite driver.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"frist/internal/clock"
+	"frist/internal/fault"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is an open database: one writer connection and a pool of readers.
+type DB struct {
+	writer  *sql.DB
+	reader  *sql.DB
+	clock   clock.Clock
+	dialect string
+	path    string
+}
+
+// Open opens the database at url, which is a file path or "sqlite://path".
+// It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return nil, fmt.Errorf("PostgreSQL is not supported yet; use an SQLite path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	// Pragmas, in this order:
+	//  busy_timeout first, so that even the following pragmas wait for a lock
+	//    held by another process (e.g. `frist user add` next to `serve`);
+	//  journal_mode=WAL lets readers work while the writer writes;
+	//  synchronous=NORMAL is durable against process crashes in WAL mode
+	//    (a SIGKILL after commit loses nothing); only an OS crash or power
+	//    loss may lose the last commits;
+	//  foreign_keys enforces the references in the schema;
+	//  temp_store keeps sort scratch space in memory.
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	writer, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	// One writer connection: SQLite allows one writer at a time anyway, and
+	// queuing in Go is cheaper than retrying on SQLITE_BUSY.
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	q.Set("_txlock", "deferred")
+	q.Add("_pragma", "query_only(ON)")
+	reader, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	reader.SetMaxOpenConns(8)
+	reader.SetMaxIdleConns(8)
+	reader.SetConnMaxLifetime(0)
+	db := &DB{writer: writer, reader: reader, clock: clk, dialect: "sqlite", path: path}
+	if err := writer.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.reader.Close(), db.writer.Close())
+}
+
+// Path returns the database file path.
+func (db *DB) Path() string { return db.path }
+
+// Clock returns the clock transactions take their time from.
+func (db *DB) Clock() clock.Clock { return db.clock }
+
+// Migrate applies the embedded migrations that are not applied yet, each
+// in its own transaction, and returns how many it applied.
+func (db *DB) Migrate(ctx context.Context) (int, error) {
+	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("migrate: %w", err)
+	}
+	dir := "migrations/" + db.dialect
+	names, err := fs.Glob(migrations, dir+"/*.sql")
+	if err != nil {
+		return 0, err
+	}
+	sort.Strings(names)
+	applied := 0
+	for _, name := range names {
+		version := strings.TrimSuffix(filepath.Base(name), ".sql")
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return applied, err
+		}
+		err = db.Write(ctx, func(tx *Tx) error {
+			var n int
+			if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, fmtTime(tx.now))
+			applied++
+			return err
+		})
+		if err != nil {
+			return applied, fmt.Errorf("migration %s: %w", version, err)
+		}
+	}
+	return applied, nil
+}
+
+// Tx is a database transaction with the time fixed at its start.
+type Tx struct {
+	tx  *sql.Tx
+	now time.Time
+	ctx context.Context
+}
+
+// Now returns the transaction's time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Write runs fn in a write transaction and commits it if fn returns nil.
+func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.run(ctx, db.writer, false, fn)
+}
+
+// Read runs fn in a read-only transaction.
+func (db *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.run(ctx, db.reader, true, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
+	stx, err := pool.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{tx: stx, now: db.clock.Now().UTC().Truncate(time.Microsecond), ctx: ctx}
+	if err := fn(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	if readOnly {
+		return stx.Rollback()
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Savepoint runs fn inside a savepoint of tx: if fn fails, only its own
+// changes are undone. Group commit uses it so that one bad request in a
+// batch does not fail the others.
+func (tx *Tx) Savepoint(name string, fn func() error) error {
+	if _, err := tx.exec(`SAVEPOINT ` + name); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.exec(`ROLLBACK TO ` + name); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		tx.exec(`RELEASE ` + name)
+		return err
+	}
+	_, err := tx.exec(`RELEASE ` + name)
+	return err
+}
+
+func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(tx.ctx, query, args...)
+}
+
+func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(tx.ctx, query, args...)
+}
+
+func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+}
+
+// timeLayout is fixed-width so that text comparison orders times.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// noDeadline is due_at when no deadline is pending.
+const noDeadline = "9999-12-31T23:59:59.000000Z"
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// nullTime formats t, or returns nil for the zero time.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return fmtTime(t)
+}
+
+// timeScanner scans a text or time column into a time.Time; NULL becomes
+// the zero time.
+type timeScanner struct{ t *time.Time }
+
+func (s timeScanner) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*s.t = time.Time{}
+	case time.Time:
+		*s.t = x.UTC()
+	case string:
+		return s.parse(x)
+	case []byte:
+		return s.parse(string(x))
+	default:
+		return fmt.Errorf("cannot scan %T into time", v)
+	}
+	return nil
+}
+
+func (s timeScanner) parse(v string) error {
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return err
+	}
+	*s.t = t.UTC()
+	return nil
+}
+
+func scanTime(t *time.Time) timeScanner { return timeScanner{t} }
+
+// mapError turns constraint violations into fault errors.
+func mapError(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "UNIQUE constraint failed"):
+		return &fault.Error{Code: fault.Conflict, Message: what + " already exists.", Err: err}
+	case strings.Contains(msg, "FOREIGN KEY constraint failed"):
+		return &fault.Error{Code: fault.Invalid, Message: what + " refers to something that does not exist.", Err: err}
+	}
+	return err
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}

@@ -1,0 +1,249 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"frist/internal/auth"
+	"frist/internal/clock"
+	"frist/internal/fault"
+	"frist/internal/privacy"
+	"frist/internal/store"
+	"frist/internal/ticket"
+)
+
+// MustOpen opens a migrated database in a temp dir with a fixed clock.
+func MustOpen(t *testing.T, now time.Time) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "frist.db"), clock.Fixed(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if n, err := db.Migrate(context.Background()); err != nil || n == 0 {
+		t.Fatalf("migrate: %d, %v", n, err)
+	}
+	if n, _ := db.Migrate(context.Background()); n != 0 {
+		t.Fatalf("second migrate applied %d", n)
+	}
+	return db
+}
+
+// MustCreateTicket stores a ticket in a department with a due time.
+func MustCreateTicket(t *testing.T, db *store.DB, dept string, due time.Time, body string) *ticket.Ticket {
+	t.Helper()
+	tk := &ticket.Ticket{RequestType: "general_question", Department: dept, Status: ticket.New, Priority: ticket.Normal,
+		Subject: "Betreff", Language: "de", Customer: ticket.Customer{Name: "Erika Mustermann", Email: "erika@example.org", Language: "de"},
+		FirstResponseDue: due, NoticeVersion: "1", Fields: map[string]string{"customer_number": "K-1"}}
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
+		return tx.CreateTicket(&store.NewTicket{Ticket: tk, Body: body, StatusHash: auth.HashSecret(auth.NewSecret("")),
+			Consent: privacy.Consent{NoticeVersion: "1", NoticeHash: "h", Language: "de", Accepted: true}, LegalBasis: privacy.BasisContract})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+var now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+func TestFindTickets(t *testing.T) {
+	t.Parallel()
+	db := MustOpen(t, now)
+	ctx := context.Background()
+	for i := range 25 {
+		dept := "support"
+		if i%5 == 0 {
+			dept = "billing"
+		}
+		// Due times out of creation order, several equal.
+		MustCreateTicket(t, db, dept, now.Add(time.Duration(25-i/2)*time.Hour), "Nachricht")
+	}
+	t.Run("DuePaging", func(t *testing.T) {
+		var got []*ticket.Ticket
+		cursor := ""
+		for page := 0; ; page++ {
+			var list []*ticket.Ticket
+			var next string
+			err := db.Read(ctx, func(tx *store.Tx) error {
+				var err error
+				list, next, err = tx.FindTickets(store.TicketFilter{Department: "support", Cursor: cursor, Limit: 7})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, list...)
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(got) != 20 {
+			t.Fatalf("got %d tickets, want 20", len(got))
+		}
+		for i := 1; i < len(got); i++ {
+			a, b := got[i-1], got[i]
+			if a.FirstResponseDue.After(b.FirstResponseDue) || (a.FirstResponseDue.Equal(b.FirstResponseDue) && a.ID > b.ID) {
+				t.Fatalf("not sorted by due time at %d", i)
+			}
+		}
+	})
+	t.Run("Departments", func(t *testing.T) {
+		db.Read(ctx, func(tx *store.Tx) error {
+			list, _, err := tx.FindTickets(store.TicketFilter{Departments: []string{"billing"}, Sort: store.SortNewest})
+			if err != nil || len(list) != 5 {
+				t.Errorf("billing only: %d, %v", len(list), err)
+			}
+			list, _, _ = tx.FindTickets(store.TicketFilter{Departments: []string{}})
+			if len(list) != 0 {
+				t.Errorf("no departments sees %d", len(list))
+			}
+			return nil
+		})
+	})
+	t.Run("ErrCursor", func(t *testing.T) {
+		err := db.Read(ctx, func(tx *store.Tx) error {
+			_, _, err := tx.FindTickets(store.TicketFilter{Cursor: "garbage"})
+			return err
+		})
+		if fault.Code(err) != fault.Invalid {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("ErrSort", func(t *testing.T) {
+		err := db.Read(ctx, func(tx *store.Tx) error {
+			_, _, err := tx.FindTickets(store.TicketFilter{Sort: "priority; DROP TABLE tickets"})
+			return err
+		})
+		if fault.Code(err) != fault.Invalid {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestFindTicket(t *testing.T) {
+	t.Parallel()
+	db := MustOpen(t, now)
+	tk := MustCreateTicket(t, db, "support", now.Add(time.Hour), "Hallo")
+	err := db.Read(context.Background(), func(tx *store.Tx) error {
+		got, err := tx.FindTicket(tk.ID)
+		if err != nil {
+			return err
+		}
+		if got.Customer.Email != "erika@example.org" || got.Fields["customer_number"] != "K-1" || !got.CreatedAt.Equal(now) {
+			t.Errorf("got %+v", got)
+		}
+		if _, err := tx.FindTicket(tk.ID + 1); fault.Code(err) != fault.NotFound {
+			t.Errorf("missing ticket: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSavePolicyNotice(t *testing.T) {
+	t.Parallel()
+	db := MustOpen(t, now)
+	ctx := context.Background()
+	n := privacy.Notice{Version: "v1", Text: privacy.Text{DE: "Hinweis", EN: "Notice"}}
+	save := func(n privacy.Notice) error {
+		return db.Write(ctx, func(tx *store.Tx) error { _, err := tx.SavePolicy([]byte("x"), "s", n); return err })
+	}
+	if err := save(n); err != nil {
+		t.Fatal(err)
+	}
+	if err := save(n); err != nil {
+		t.Fatalf("same notice again: %v", err)
+	}
+	n.Text.DE = "Geänderter Hinweis"
+	if err := save(n); fault.Code(err) != fault.Conflict {
+		t.Fatalf("changed text under a published version: %v", err)
+	}
+}
+
+func TestSessions(t *testing.T) {
+	t.Parallel()
+	clk := &clock.Test{}
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "frist.db"), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.Migrate(context.Background())
+	ctx := context.Background()
+	u := &auth.User{Email: "Max@Example.org", Name: "Max", Role: auth.Agent}
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateUser(u, "hash", nil); err != nil {
+			return err
+		}
+		return tx.CreateSession("h1", u.ID, time.Hour)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func() error {
+		return db.Read(ctx, func(tx *store.Tx) error { _, err := tx.FindSessionUser("h1"); return err })
+	}
+	if err := find(); err != nil {
+		t.Fatal(err)
+	}
+	clk.Set(clk.Now().Add(2 * time.Hour))
+	if err := find(); fault.Code(err) != fault.Unauthorized {
+		t.Fatalf("expired session: %v", err)
+	}
+	err = db.Write(ctx, func(tx *store.Tx) error { return tx.CreateUser(&auth.User{Email: "max@example.org", Name: "M", Role: auth.Agent}, "h", nil) })
+	if fault.Code(err) != fault.Conflict {
+		t.Fatalf("duplicate email (case-insensitive): %v", err)
+	}
+}
+
+func TestSearchSyntaxSafe(t *testing.T) {
+	t.Parallel()
+	db := MustOpen(t, now)
+	MustCreateTicket(t, db, "support", now, "Der Drucker druckt nicht")
+	for _, q := range []string{`"`, `drucker"`, `NEAR(drucker)`, `drucker AND`, `*`, `subject:drucker`, `-drucker`, `drucker^`, "\x00"} {
+		err := db.Read(context.Background(), func(tx *store.Tx) error {
+			_, _, err := tx.Search(store.SearchFilter{Query: q})
+			return err
+		})
+		if err != nil && fault.Code(err) != fault.Invalid {
+			t.Errorf("Search(%q): %v", q, err)
+		}
+	}
+}
+
+func FuzzSearch(f *testing.F) {
+	db, err := store.Open(context.Background(), filepath.Join(f.TempDir(), "frist.db"), clock.Fixed(now))
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer db.Close()
+	db.Migrate(context.Background())
+	for _, s := range []string{"drucker", `"a" OR b`, "NEAR(a b)", "ä ö ü", "a*"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		err := db.Read(context.Background(), func(tx *store.Tx) error {
+			_, _, err := tx.Search(store.SearchFilter{Query: q})
+			return err
+		})
+		if err != nil && fault.Code(err) != fault.Invalid {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+	})
+}
+
+func TestTimesSortAsText(t *testing.T) {
+	// The schema relies on fixed-width UTC text times sorting like times.
+	a := now.Format("2006-01-02T15:04:05.000000Z")
+	b := now.Add(time.Microsecond).Format("2006-01-02T15:04:05.000000Z")
+	if !(a < b) || len(a) != len(b) {
+		t.Fatal(fmt.Sprint(a, b))
+	}
+}

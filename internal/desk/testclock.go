@@ -87,6 +87,7 @@ func (d *Desk) SetTestClock(ctx context.Context, now *time.Time, advance string)
 		return time.Time{}, fault.Fields("The test clock only moves forward.", fault.FieldError{Field: "now", Message: "in_past"})
 	}
 	c.Set(target)
+	d.log.Warn("TEST CLOCK ACTIVE: clock moved", "now", c.Now())
 	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		return tx.SetSetting(settingClockOffset, fmt.Sprint(int64(c.Offset())))
 	})

@@ -175,9 +175,9 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 		NoticeVersion: p.Notice.Version,
 	}
 	s := &submission{
-		nt:     &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis},
-		due:    func(now time.Time) time.Time { return p.FirstResponseDue(rt, now) },
-		done:   make(chan error, 1),
+		nt:   &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis},
+		due:  func(now time.Time) time.Time { return p.FirstResponseDue(rt, now) },
+		done: make(chan error, 1),
 	}
 	select {
 	case d.intake <- s:
@@ -196,9 +196,9 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 
 // submission is one validated request waiting for the intake writer.
 type submission struct {
-	nt     *store.NewTicket
-	due    func(now time.Time) time.Time
-	done   chan error
+	nt   *store.NewTicket
+	due  func(now time.Time) time.Time
+	done chan error
 }
 
 // maxBatch bounds one group commit; more waiting submissions go into the

@@ -69,7 +69,7 @@ func (d *Desk) Seed(ctx context.Context, n int, progress func(done int)) error {
 				}
 				t.FirstResponseDue = tx.Now().Add(-time.Duration(rng.IntN(365*24)) * time.Hour)
 				nt := &store.NewTicket{Ticket: t, Body: b.String(), StatusHash: auth.HashSecret(auth.NewSecret("")),
-					Consent: privacy.Consent{NoticeVersion: p.Notice.Version, NoticeHash: p.Notice.Hash(lang), Language: lang, Accepted: true},
+					Consent:    privacy.Consent{NoticeVersion: p.Notice.Version, NoticeHash: p.Notice.Hash(lang), Language: lang, Accepted: true},
 					LegalBasis: rt.LegalBasis}
 				if err := tx.CreateTicket(nt); err != nil {
 					return err

@@ -98,7 +98,6 @@ func (db *DB) Close() error {
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 
-
 // Path returns the database file path.
 func (db *DB) Path() string { return db.path }
 

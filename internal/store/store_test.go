@@ -197,7 +197,9 @@ func TestSessions(t *testing.T) {
 	if err := find(); fault.Code(err) != fault.Unauthorized {
 		t.Fatalf("expired session: %v", err)
 	}
-	err = db.Write(ctx, func(tx *store.Tx) error { return tx.CreateUser(&auth.User{Email: "max@example.org", Name: "M", Role: auth.Agent}, "h", nil) })
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		return tx.CreateUser(&auth.User{Email: "max@example.org", Name: "M", Role: auth.Agent}, "h", nil)
+	})
 	if fault.Code(err) != fault.Conflict {
 		t.Fatalf("duplicate email (case-insensitive): %v", err)
 	}

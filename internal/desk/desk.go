@@ -130,16 +130,27 @@ func (d *Desk) loadPolicy(ctx context.Context) error {
 }
 
 // watchPolicy picks up a policy applied by another process (`frist policy
-// apply` next to a running server) within a few seconds.
+// apply` next to a running server) within a few seconds, and refreshes the
+// query planner's statistics hourly so that queue queries keep their plans
+// as the data grows.
 func (d *Desk) watchPolicy() {
 	defer d.wg.Done()
 	t := time.NewTicker(3 * time.Second)
 	defer t.Stop()
+	var analyzed time.Time
 	for {
 		select {
 		case <-d.stop:
 			return
 		case <-t.C:
+			if time.Since(analyzed) > time.Hour {
+				analyzed = time.Now()
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+				if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.Analyze() }); err != nil {
+					d.log.Error("analyze", "err", err)
+				}
+				cancel()
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			var id int64
 			err := d.db.Read(ctx, func(tx *store.Tx) error {

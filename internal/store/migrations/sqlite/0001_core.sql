@@ -84,11 +84,14 @@ CREATE TABLE tickets (
 );
 CREATE INDEX tickets_department_status_due ON tickets (department, status, due_at, id);
 CREATE INDEX tickets_status_due ON tickets (status, due_at, id);
-CREATE INDEX tickets_assignee ON tickets (assignee_id, status);
+CREATE INDEX tickets_assignee ON tickets (assignee_id, status, due_at, id);
 CREATE INDEX tickets_customer ON tickets (customer_id);
 -- The default queue shows active tickets; a partial index serves it sorted.
 CREATE INDEX tickets_active_due ON tickets (department, due_at, id) WHERE status IN ('new', 'open', 'waiting');
 CREATE INDEX tickets_active_all_due ON tickets (due_at, id) WHERE status IN ('new', 'open', 'waiting');
+CREATE INDEX tickets_active_assignee ON tickets (assignee_id, due_at, id) WHERE status IN ('new', 'open', 'waiting');
+-- Sorted by age, queues walk tickets of a department in id order.
+CREATE INDEX tickets_department_age ON tickets (department, id);
 
 -- Form field values, one row per catalogued attribute the request type declared.
 CREATE TABLE ticket_fields (

@@ -252,3 +252,9 @@ func idText(id int64) string {
 
 // CanAdminister reports whether a may change the policy and accounts.
 func CanAdminister(a *Agent) bool { return a != nil && a.Role == auth.Admin }
+
+// Masked reports whether the agent sees attributes of the category masked:
+// trainees never see sensitive data, in pages, the API or exports.
+func Masked(a *Agent, c privacy.Category) bool {
+	return a == nil || (a.Role == auth.Trainee && c == privacy.Sensitive)
+}

@@ -15,7 +15,8 @@ import (
 
 // Error codes.
 const (
-	Invalid      = "invalid"      // the input is malformed or violates a rule
+	Malformed    = "malformed"    // the body cannot be read: not JSON, wrong shape, unknown keys
+	Invalid      = "invalid"      // the input violates a rule
 	NotFound     = "not_found"    // the thing does not exist or may not be seen
 	Conflict     = "conflict"     // the request conflicts with the current state
 	Forbidden    = "forbidden"    // the caller may not do this
@@ -97,6 +98,7 @@ func FieldsOf(err error) []FieldError {
 
 // statuses is the one code→HTTP status table.
 var statuses = map[string]int{
+	Malformed:    http.StatusBadRequest,
 	Invalid:      http.StatusUnprocessableEntity,
 	NotFound:     http.StatusNotFound,
 	Conflict:     http.StatusConflict,

@@ -70,7 +70,7 @@ func (tx *Tx) Search(f SearchFilter) ([]SearchHit, string, error) {
 	if f.Cursor != "" {
 		c, err := strconv.ParseInt(f.Cursor, 10, 64)
 		if err != nil {
-			return nil, "", fault.Errorf(fault.Invalid, "Invalid cursor.")
+			return nil, "", errCursor
 		}
 		where = append(where, `s.rowid < ?`)
 		args = append(args, c)

@@ -344,7 +344,7 @@ func (tx *Tx) FindTickets(f TicketFilter) ([]*ticket.Ticket, string, error) {
 		if f.Cursor != "" {
 			id, err := strconv.ParseInt(f.Cursor, 10, 64)
 			if err != nil {
-				return nil, "", fault.Errorf(fault.Invalid, "Invalid cursor.")
+				return nil, "", errCursor
 			}
 			where = append(where, `t.id > ?`)
 			args = append(args, id)
@@ -354,7 +354,7 @@ func (tx *Tx) FindTickets(f TicketFilter) ([]*ticket.Ticket, string, error) {
 		if f.Cursor != "" {
 			id, err := strconv.ParseInt(f.Cursor, 10, 64)
 			if err != nil {
-				return nil, "", fault.Errorf(fault.Invalid, "Invalid cursor.")
+				return nil, "", errCursor
 			}
 			where = append(where, `t.id < ?`)
 			args = append(args, id)
@@ -364,7 +364,7 @@ func (tx *Tx) FindTickets(f TicketFilter) ([]*ticket.Ticket, string, error) {
 		if f.Cursor != "" {
 			due, id, err := decodeDueCursor(f.Cursor)
 			if err != nil {
-				return nil, "", fault.Errorf(fault.Invalid, "Invalid cursor.")
+				return nil, "", errCursor
 			}
 			where = append(where, `(t.due_at > ? OR (t.due_at = ? AND t.id > ?))`)
 			args = append(args, due, due, id)
@@ -462,3 +462,6 @@ func (tx *Tx) CountTickets(departments []string) (map[ticket.Status]int, error) 
 	}
 	return out, rows.Err()
 }
+
+// errCursor answers a cursor that no page of this list handed out.
+var errCursor = fault.Fields("This page of the list is invalid; start again from the first page.", fault.FieldError{Field: "cursor", Message: "invalid_cursor"})

@@ -1,0 +1,101 @@
+package web
+
+import (
+	"net/http"
+
+	"frist/internal/ticket"
+)
+
+// statusPage is the customer's view of their ticket behind the status
+// link: public messages only.
+type statusPage struct {
+	page
+	Secret          string
+	Number          string
+	Status          ticket.Status
+	Subject         string
+	Due             string
+	FirstResponseAt string // "" until answered
+	Messages        []messageView
+	Closed          bool
+	Reply           string // kept input after an error
+	ReplyError      string
+	Notice          string // translated confirmation after a redirect
+}
+
+// messageView is one message of a conversation as a page shows it.
+type messageView struct {
+	Author   string
+	Body     string
+	At       string
+	Internal bool
+	Agent    bool
+}
+
+// statusShow shows the status page (GET /t/{secret}). The secret in the
+// URL must not leak: no caching, no referrer.
+func (h *Handler) statusShow(w http.ResponseWriter, r *http.Request) {
+	pg, err := h.buildStatusPage(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	switch r.URL.Query().Get("done") {
+	case "reply":
+		pg.Notice = pg.T("status_reply_sent")
+	case "close":
+		pg.Notice = pg.T("status_closed_done")
+	}
+	h.renderStatus(w, r, http.StatusOK, pg)
+}
+
+func (h *Handler) buildStatusPage(r *http.Request) (*statusPage, error) {
+	secret := r.PathValue("secret")
+	v, err := h.desk.CustomerTicket(r.Context(), secret)
+	if err != nil {
+		return nil, err
+	}
+	t := v.Ticket
+	pg := &statusPage{page: h.newPage(r, nil, "")}
+	// The path holds the secret; the language switch must not carry it
+	// into a query string that might be logged.
+	pg.Path = "/"
+	pg.Title = pg.Tf("status_title", t.Number())
+	pg.Secret = secret
+	pg.Number = t.Number()
+	pg.Status = t.Status
+	pg.Subject = t.Subject
+	pg.Due = pg.Date(t.FirstResponseDue)
+	if !t.FirstResponseAt.IsZero() {
+		pg.FirstResponseAt = pg.Date(t.FirstResponseAt)
+	}
+	pg.Closed = t.Status == ticket.Closed
+	for _, m := range v.Messages {
+		if m.Visibility != ticket.Public {
+			continue // desk returns public messages only; stay safe anyway
+		}
+		mv := messageView{Body: m.Body, At: pg.Date(m.CreatedAt), Agent: m.Author == ticket.ByAgent}
+		switch m.Author {
+		case ticket.ByCustomer:
+			mv.Author = pg.T("author_customer")
+		case ticket.ByAgent:
+			mv.Author = pg.T("author_agent")
+		default:
+			mv.Author = pg.T("author_system")
+		}
+		pg.Messages = append(pg.Messages, mv)
+	}
+	return pg, nil
+}
+
+func (h *Handler) renderStatus(w http.ResponseWriter, r *http.Request, status int, pg *statusPage) {
+	noStoreNoReferrer(w)
+	h.render(w, r, status, "status", pg)
+}
+
+// noStoreNoReferrer keeps a page with a secret in its URL out of caches
+// and out of Referer headers.
+func noStoreNoReferrer(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+}

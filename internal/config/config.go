@@ -84,7 +84,7 @@ func (c *Config) Validate() error {
 	if c.IntakeRateLimit < 0 || c.LoginRateLimit < 0 {
 		return fmt.Errorf("rate limits must not be negative")
 	}
-	if c.MaxBodyBytes < 1024 {
+	if c.Addr != "" && c.MaxBodyBytes < 1024 {
 		return fmt.Errorf("--max-body-bytes must be at least 1024")
 	}
 	return nil

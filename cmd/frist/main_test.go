@@ -1,0 +1,351 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes by the server's
+// logger and reads by the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// running is a Main serving on :0 with a temp data dir.
+type running struct {
+	URL    string
+	Dir    string
+	Stdout *syncBuffer
+	Stderr *syncBuffer
+	stop   func() error
+}
+
+// MustServe runs the real Main's serve on a free port.
+func MustServe(t *testing.T, dir string, extra ...string) *running {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	ready := make(chan string, 1)
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut, Getenv: func(string) string { return "" }, Ready: ready}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--intake-rate-limit", "0"}, extra...)
+	go func() { done <- m.Run(ctx, args); m.Close() }()
+	select {
+	case addr := <-ready:
+		r := &running{URL: "http://" + addr, Dir: dir, Stdout: out, Stderr: errOut}
+		var once sync.Once
+		var stopErr error
+		r.stop = func() error {
+			once.Do(func() { cancel(); stopErr = <-done })
+			return stopErr
+		}
+		t.Cleanup(func() { r.stop() })
+		return r
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v\n%s", err, errOut.String())
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serve did not start")
+	}
+	return nil
+}
+
+// run runs a non-serving subcommand and returns its standard output.
+func run(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	defer m.Close()
+	err := m.Run(context.Background(), args)
+	if err != nil {
+		return out.String() + errOut.String(), err
+	}
+	return out.String(), nil
+}
+
+func intakeBody(version, email, subject, message string) string {
+	b, _ := json.Marshal(map[string]any{
+		"request_type": "general_question", "name": "Erika Mustermann", "email": email,
+		"subject": subject, "message": message, "language": "de",
+		"consent": map[string]any{"notice_version": version, "accepted": true},
+	})
+	return string(b)
+}
+
+func post(t *testing.T, url, body string) (*http.Response, map[string]any) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp, out
+}
+
+func TestServe(t *testing.T) {
+	t.Parallel()
+	s := MustServe(t, "", "--test-clock")
+	if out := s.Stdout.String(); !strings.Contains(out, "Password:") || !strings.Contains(out, firstAdminEmail) {
+		t.Fatalf("first start does not print the admin login:\n%s", out)
+	}
+	resp, err := http.Get(s.URL + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, err = http.Get(s.URL + "/")
+	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'self'") {
+		t.Fatalf("form: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	// The log never holds personal data, also not on errors.
+	const email, marker = "erika.geheim@example.org", "Geheimwort4711"
+	resp, out := post(t, s.URL+"/api/v1/requests", intakeBody("2026-11-01", email, "Betreff "+marker, "Nachricht "+marker))
+	if resp.StatusCode != 201 {
+		t.Fatalf("intake: %d %v", resp.StatusCode, out)
+	}
+	post(t, s.URL+"/api/v1/requests", intakeBody("2026-11-01", "kaputt@", marker, marker))
+	post(t, s.URL+"/api/v1/requests", `{"name": "`+marker+`", "email": "`+email+`"`)
+	statusURL, _ := out["status_url"].(string)
+	if r, err := http.Get(statusURL); err == nil {
+		r.Body.Close()
+	}
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	logs := s.Stderr.String()
+	for _, secret := range []string{email, marker, strings.TrimPrefix(statusURL, s.URL+"/t/")} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("log holds personal data or a secret %q:\n%s", secret, logs)
+		}
+	}
+	if !strings.Contains(logs, "TEST CLOCK ACTIVE") {
+		t.Error("test clock is not announced in the log")
+	}
+
+	// An installation that ran on the test clock keeps it; one that ran on
+	// the real clock refuses it.
+	dir := t.TempDir()
+	MustServe(t, dir).stop()
+	var errOut bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	err = m.Run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--test-clock"})
+	m.Close()
+	if err == nil || !strings.Contains(err.Error(), "real clock") {
+		t.Errorf("test clock on a real installation: %v", err)
+	}
+}
+
+func TestCommands(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if out, err := run(t, "", "migrate", "--data-dir", dir); err != nil || !strings.Contains(out, "migrations applied") {
+		t.Fatalf("migrate: %s %v", out, err)
+	}
+	if out, err := run(t, "a long enough password\n", "user", "add", "--data-dir", dir, "--email", "max@example.org", "--name", "Max Mustermann", "--role", "agent"); err != nil || strings.Contains(out, "one-time") {
+		t.Fatalf("user add with piped password: %s %v", out, err)
+	}
+	if out, err := run(t, "", "user", "add", "--data-dir", dir, "--email", "max@example.org", "--name", "Max", "--role", "agent"); err == nil {
+		t.Fatalf("duplicate user accepted: %s", out)
+	}
+	if out, err := run(t, "", "user", "add", "--data-dir", dir, "--email", "t@example.org", "--name", "Tina Trainee", "--role", "wizard"); err == nil {
+		t.Fatalf("unknown role accepted: %s", out)
+	}
+	out, err := run(t, "", "user", "add", "--data-dir", dir, "--email", "po@example.org", "--name", "Petra", "--role", "privacy-officer")
+	if err != nil || !strings.Contains(out, "one-time password: ") {
+		t.Fatalf("user add without password: %s %v", out, err)
+	}
+	out, err = run(t, "", "token", "create", "--data-dir", dir, "--email", "max@example.org", "--name", "CRM")
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	words := strings.Fields(out)
+	if token := words[len(words)-1]; !strings.HasPrefix(token, "frist_") {
+		t.Fatalf("token is not the last word: %q", out)
+	}
+	exported, err := run(t, "", "policy", "export", "--data-dir", dir)
+	if err != nil || !strings.Contains(exported, "invoice_question") {
+		t.Fatalf("policy export: %s %v", exported, err)
+	}
+	file := filepath.Join(dir, "policy.yaml")
+	changed := strings.Replace(exported, "first_response: PT24H", "first_response: PT12H", 1)
+	os.WriteFile(file, []byte(changed), 0o600)
+	if out, err := run(t, "", "policy", "apply", "--data-dir", dir, file); err != nil {
+		t.Fatalf("policy apply: %s %v", out, err)
+	}
+	if got, _ := run(t, "", "policy", "export", "--data-dir", dir); got != changed {
+		t.Error("export does not return the applied policy")
+	}
+	os.WriteFile(file, []byte(strings.Replace(exported, "department: billing", "department: nowhere", 1)), 0o600)
+	if out, err := run(t, "", "policy", "apply", "--data-dir", dir, file); err == nil || !strings.Contains(err.Error(), "nowhere") {
+		t.Fatalf("bad policy applied: %s %v", out, err)
+	}
+	if got, _ := run(t, "", "policy", "export", "--data-dir", dir); got != changed {
+		t.Error("a rejected policy changed the policy in force")
+	}
+	var help bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &help, Stderr: &help, Getenv: func(string) string { return "" }}
+	if err := m.Run(context.Background(), []string{"serve", "--help"}); !errors.Is(err, flag.ErrHelp) || !strings.Contains(help.String(), "FRIST_ADDR") || !strings.Contains(help.String(), "-test-clock") {
+		t.Errorf("serve --help does not explain flags: %v %s", err, help.String())
+	}
+	m.Close()
+}
+
+// TestKill proves that acknowledged requests survive a SIGKILL right after
+// their 201: it runs the real binary, kills it mid-burst and restarts it.
+func TestKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "frist")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	data := filepath.Join(dir, "data")
+	start := func() (*exec.Cmd, string) {
+		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", data, "--intake-rate-limit", "0")
+		stdout, _ := cmd.StdoutPipe()
+		cmd.Stderr = io.Discard
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 0, 4096)
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			chunk := make([]byte, 1024)
+			n, err := stdout.Read(chunk)
+			buf = append(buf, chunk[:n]...)
+			if i := bytes.Index(buf, []byte("running on ")); i >= 0 {
+				if j := bytes.IndexByte(buf[i:], '\n'); j >= 0 {
+					go io.Copy(io.Discard, stdout)
+					return cmd, strings.TrimSpace(string(buf[i+len("running on ") : i+j]))
+				}
+			}
+			if err != nil {
+				break
+			}
+		}
+		cmd.Process.Kill()
+		t.Fatalf("server did not start: %s", buf)
+		return nil, ""
+	}
+	cmd, url := start()
+	var mu sync.Mutex
+	var acked []string
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	killNow := make(chan struct{})
+	var killOnce sync.Once
+	kill := func() { killOnce.Do(func() { close(killNow) }) }
+	go func() {
+		// The kill comes right after the 300th acknowledgement, or when
+		// the burst ends early, or after a minute at the latest.
+		select {
+		case <-killNow:
+		case <-time.After(time.Minute):
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+	}()
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Timeout: 5 * time.Second}
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				body := intakeBody("2026-11-01", fmt.Sprintf("kunde%d.%d@example.org", w, i), "Kill-Test", "Bitte nicht verlieren.")
+				resp, err := client.Post(url+"/api/v1/requests", "application/json", strings.NewReader(body))
+				if err != nil {
+					return
+				}
+				var out struct {
+					Number string `json:"ticket_number"`
+				}
+				err = json.NewDecoder(resp.Body).Decode(&out)
+				resp.Body.Close()
+				if resp.StatusCode == 201 && err == nil {
+					mu.Lock()
+					acked = append(acked, out.Number)
+					n := len(acked)
+					mu.Unlock()
+					if n == 300 {
+						// Kill right after an acknowledgement, with requests in flight.
+						kill()
+					}
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); kill() }()
+	cmd.Wait()
+	close(stop)
+	wg.Wait()
+	if len(acked) < 300 {
+		t.Fatalf("only %d requests acknowledged before the kill", len(acked))
+	}
+	out, err := run(t, "", "user", "add", "--data-dir", data, "--email", "check@example.org", "--name", "Check", "--role", "admin")
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	out, err = run(t, "", "token", "create", "--data-dir", data, "--email", "check@example.org", "--name", "check")
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	words := strings.Fields(out)
+	token := words[len(words)-1]
+	cmd, url = start()
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	for _, n := range acked {
+		req, _ := http.NewRequest("GET", url+"/api/v1/tickets/"+n, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("acknowledged ticket %s lost after SIGKILL: status %d", n, resp.StatusCode)
+		}
+	}
+	t.Logf("%d acknowledged tickets all found after SIGKILL and restart", len(acked))
+}

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"time"
 
@@ -53,14 +51,14 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		if token == "" {
 			return errors.New("the queue and search scenarios need --token (create one with: frist token create)")
 		}
-		u := o.Target + "/api/v1/tickets?limit=50&sort=due&department=" + url.QueryEscape(department)
+		path := "/api/v1/tickets?limit=50&sort=due&department=" + url.QueryEscape(department)
 		if scenario == "search" {
 			if query == "" {
 				return errors.New("the search scenario needs --query")
 			}
-			u = o.Target + "/api/v1/search?limit=20&q=" + url.QueryEscape(query)
+			path = "/api/v1/search?limit=20&q=" + url.QueryEscape(query)
 		}
-		res, err = m.measureGet(ctx, u, token, o)
+		res, err = loadtest.RunGet(ctx, o, path, token)
 	default:
 		return fmt.Errorf("unknown scenario %q", scenario)
 	}
@@ -68,28 +66,6 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		return err
 	}
 	return json.NewEncoder(m.Stdout).Encode(res)
-}
-
-// measureGet measures an authenticated GET endpoint.
-func (m *Main) measureGet(ctx context.Context, u, token string, o loadtest.Options) (loadtest.Result, error) {
-	client := loadtest.NewClient(o.Concurrency)
-	return loadtest.Measure(ctx, o.Requests, o.Concurrency, func(ctx context.Context, _ int) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("status %d", resp.StatusCode)
-		}
-		return nil
-	})
 }
 
 func (m *Main) seed(ctx context.Context, cfg config.Config, n int) error {

@@ -226,7 +226,8 @@ func TestCommands(t *testing.T) {
 }
 
 // TestKill proves that acknowledged requests survive a SIGKILL right after
-// their 201: it runs the real binary, kills it mid-burst and restarts it.
+// their 201, and that SIGTERM shuts down cleanly with in-flight requests
+// finished: it runs the real binary, signals it mid-burst and restarts it.
 func TestKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -237,7 +238,13 @@ func TestKill(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	data := filepath.Join(dir, "data")
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) { testSignal(t, bin, sig) })
+	}
+}
+
+func testSignal(t *testing.T, bin string, sig syscall.Signal) {
+	data := filepath.Join(t.TempDir(), "data")
 	start := func() (*exec.Cmd, string) {
 		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", data, "--intake-rate-limit", "0")
 		stdout, _ := cmd.StdoutPipe()
@@ -280,7 +287,7 @@ func TestKill(t *testing.T) {
 		case <-killNow:
 		case <-time.After(time.Minute):
 		}
-		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Process.Signal(sig)
 	}()
 	for w := range 16 {
 		wg.Add(1)
@@ -317,7 +324,10 @@ func TestKill(t *testing.T) {
 		}()
 	}
 	go func() { wg.Wait(); kill() }()
-	cmd.Wait()
+	err := cmd.Wait()
+	if sig == syscall.SIGTERM && err != nil {
+		t.Errorf("SIGTERM: %v; want a clean exit", err)
+	}
 	close(stop)
 	wg.Wait()
 	if len(acked) < 300 {
@@ -344,8 +354,8 @@ func TestKill(t *testing.T) {
 		}
 		resp.Body.Close()
 		if resp.StatusCode != 200 {
-			t.Fatalf("acknowledged ticket %s lost after SIGKILL: status %d", n, resp.StatusCode)
+			t.Fatalf("acknowledged ticket %s lost after %v: status %d", n, sig, resp.StatusCode)
 		}
 	}
-	t.Logf("%d acknowledged tickets all found after SIGKILL and restart", len(acked))
+	t.Logf("%d acknowledged tickets all found after %v and restart", len(acked), sig)
 }

@@ -124,13 +124,18 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	res.BaselineThroughput = &base.Throughput
-	res.BaselineP99 = &base.P99
-	if base.Throughput > 0 {
-		ratio := round(res.Throughput/base.Throughput, 3)
-		res.Ratio = &ratio
-	}
+	res.withBaseline(base)
 	return res, nil
+}
+
+// withBaseline adds the baseline's figures and the throughput ratio.
+func (r *Result) withBaseline(base Result) {
+	r.BaselineThroughput = &base.Throughput
+	r.BaselineP99 = &base.P99
+	if base.Throughput > 0 {
+		ratio := round(r.Throughput/base.Throughput, 3)
+		r.Ratio = &ratio
+	}
 }
 
 func (o Options) validate() error {
@@ -330,5 +335,60 @@ func EchoHandler() http.Handler {
 			Status      string `json:"status"`
 		}{id.Add(1), req.RequestType, "new"})
 	})
+	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"items":[],"next_cursor":""}`+"\n")
+	})
 	return mux
+}
+
+// RunGet measures an authenticated GET of path (with its query) on
+// o.Target, e.g. a queue page or a search; with o.Baseline it also
+// measures the same GET on a local echo handler. Answers other than 200
+// count as errors.
+func RunGet(ctx context.Context, o Options, path, token string) (Result, error) {
+	if err := o.validate(); err != nil {
+		return Result{}, err
+	}
+	client := o.Client
+	if client == nil {
+		client = NewClient(o.Concurrency)
+		defer client.CloseIdleConnections()
+	}
+	get := func(base string) func(ctx context.Context, _ int) error {
+		return func(ctx context.Context, _ int) error {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+			if err != nil {
+				return err
+			}
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := client.Do(req)
+			if err != nil {
+				return err
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("status %d", resp.StatusCode)
+			}
+			return nil
+		}
+	}
+	res, err := Measure(ctx, o.Requests, o.Concurrency, get(strings.TrimRight(o.Target, "/")))
+	if err != nil || !o.Baseline {
+		return res, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return res, fmt.Errorf("loadtest: baseline: %w", err)
+	}
+	srv := &http.Server{Handler: EchoHandler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	base, err := Measure(ctx, o.Requests, o.Concurrency, get("http://"+ln.Addr().String()))
+	if err != nil {
+		return res, fmt.Errorf("loadtest: baseline: %w", err)
+	}
+	res.withBaseline(base)
+	return res, nil
 }

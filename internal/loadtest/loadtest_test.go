@@ -371,3 +371,28 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+func TestRunGet(t *testing.T) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if r.Header.Get("Authorization") != "Bearer frist_test" || r.URL.Query().Get("q") != "rechnung" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Write([]byte(`{"items":[],"next_cursor":""}`))
+	}))
+	defer srv.Close()
+	o := loadtest.Options{Target: srv.URL, Requests: 100, Concurrency: 4, Baseline: true}
+	res, err := loadtest.RunGet(t.Context(), o, "/api/v1/search?q=rechnung", "frist_test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Requests != 100 || res.Errors != 0 || calls.Load() != 100 || res.Ratio == nil || res.BaselineThroughput == nil {
+		t.Errorf("result %+v after %d calls", res, calls.Load())
+	}
+	res, _ = loadtest.RunGet(t.Context(), o, "/api/v1/search?q=rechnung", "wrong")
+	if res.Errors != 100 {
+		t.Errorf("wrong token: %d errors, want 100", res.Errors)
+	}
+}

@@ -359,3 +359,37 @@ func testSignal(t *testing.T, bin string, sig syscall.Signal) {
 	}
 	t.Logf("%d acknowledged tickets all found after %v and restart", len(acked), sig)
 }
+
+// TestLoadtest runs `frist loadtest` against the real server: every
+// generated request must be accepted, and the queue and search scenarios
+// must work with a token.
+func TestLoadtest(t *testing.T) {
+	t.Parallel()
+	s := MustServe(t, "")
+	out, err := run(t, "", "loadtest", "--target", s.URL, "--requests", "200", "--concurrency", "8")
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	var res struct {
+		Requests int `json:"requests"`
+		Errors   int `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Requests != 200 || res.Errors != 0 {
+		t.Fatalf("intake load test: %s %v", out, err)
+	}
+	if out, err := run(t, "secret passphrase\n", "user", "add", "--data-dir", s.Dir, "--email", "lena@example.org", "--name", "Lena", "--role", "agent"); err != nil {
+		t.Fatal(out, err)
+	}
+	out, err = run(t, "", "token", "create", "--data-dir", s.Dir, "--email", "lena@example.org", "--name", "load")
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	words := strings.Fields(out)
+	token := words[len(words)-1]
+	for _, args := range [][]string{{"--scenario", "queue"}, {"--scenario", "search", "--query", "rechnung"}} {
+		out, err := run(t, "", append([]string{"loadtest", "--target", s.URL, "--requests", "50", "--concurrency", "4", "--token", token}, args...)...)
+		if err != nil || json.Unmarshal([]byte(out), &res) != nil || res.Errors != 0 {
+			t.Errorf("%v: %s %v", args, out, err)
+		}
+	}
+}

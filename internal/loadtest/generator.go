@@ -22,6 +22,9 @@ type Field struct {
 	Required bool   `json:"required"`
 	Category string `json:"category"`
 	Purpose  string `json:"purpose"`
+	// Core fields (name, email, subject, message) are top-level keys of
+	// the intake body, not entries of its fields object.
+	Core bool `json:"core,omitempty"`
 	// Kind and Options are used when the server sends them (for example
 	// "date" or "select"); the documented API does not require them.
 	Kind    string   `json:"kind,omitempty"`
@@ -119,6 +122,9 @@ func (g *Generator) Next() IntakeRequest {
 	p := people[g.rnd.IntN(len(people))]
 	fields := make(map[string]string, len(t.Fields))
 	for _, f := range t.Fields {
+		if f.Core {
+			continue
+		}
 		if f.Required || g.rnd.IntN(2) == 0 {
 			fields[f.ID] = g.fieldValue(f, lang)
 		}

@@ -127,3 +127,11 @@ func (tx *Tx) Search(f SearchFilter) ([]SearchHit, string, error) {
 	}
 	return out, next, nil
 }
+
+// CountIndexRows returns the number of messages in the search index, for
+// checks that deleted or rolled-back messages left nothing behind.
+func (tx *Tx) CountIndexRows() (int, error) {
+	var n int
+	err := tx.queryRow(`SELECT count(*) FROM message_search`).Scan(&n)
+	return n, err
+}

@@ -148,6 +148,20 @@ type Tx struct {
 	now   time.Time
 	ctx   context.Context
 	stmts map[string]*sql.Stmt // prepared in this transaction, closed with it
+
+	// index holds search index rows written at commit. FTS5 writes its
+	// pending terms to disk whenever a savepoint or statement transaction
+	// opens, which the inserts after each message do; writing the index
+	// rows last, together, lets FTS5 merge a whole group commit into one
+	// segment instead of one per ticket. A write transaction therefore does
+	// not find its own messages by search.
+	index []indexRow
+}
+
+// indexRow is one message's row of the search index.
+type indexRow struct {
+	rowid         int64
+	subject, body string
 }
 
 // Now returns the transaction's time.
@@ -176,6 +190,10 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *
 	if readOnly {
 		return stx.Rollback()
 	}
+	if err := tx.flushIndex(); err != nil {
+		stx.Rollback()
+		return err
+	}
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
@@ -189,7 +207,9 @@ func (tx *Tx) Savepoint(name string, fn func() error) error {
 	if _, err := tx.exec(`SAVEPOINT ` + name); err != nil {
 		return err
 	}
+	indexed := len(tx.index)
 	if err := fn(); err != nil {
+		tx.index = tx.index[:indexed]
 		if _, rerr := tx.exec(`ROLLBACK TO ` + name); rerr != nil {
 			return errors.Join(err, rerr)
 		}
@@ -198,6 +218,17 @@ func (tx *Tx) Savepoint(name string, fn func() error) error {
 	}
 	_, err := tx.exec(`RELEASE ` + name)
 	return err
+}
+
+// flushIndex writes the pending search index rows.
+func (tx *Tx) flushIndex() error {
+	for _, r := range tx.index {
+		if _, err := tx.exec(`INSERT INTO message_search (rowid, subject, body) VALUES (?, ?, ?)`, r.rowid, r.subject, r.body); err != nil {
+			return fmt.Errorf("index message: %w", err)
+		}
+	}
+	tx.index = nil
+	return nil
 }
 
 // stmt returns a statement for query prepared once per transaction, or

@@ -249,3 +249,58 @@ func TestTimesSortAsText(t *testing.T) {
 		t.Fatal(fmt.Sprint(a, b))
 	}
 }
+
+// TestSavepointIndex proves that a ticket rolled back inside a group commit
+// leaves nothing in the search index, while its neighbours are found.
+func TestSavepointIndex(t *testing.T) {
+	t.Parallel()
+	db := MustOpen(t, now)
+	ctx := context.Background()
+	newTicket := func(body string) *store.NewTicket {
+		tk := &ticket.Ticket{RequestType: "general_question", Department: "support", Status: ticket.New, Priority: ticket.Normal,
+			Subject: "Betreff", Language: "de", Customer: ticket.Customer{Name: "Erika Mustermann", Email: "erika@example.org", Language: "de"},
+			FirstResponseDue: now, NoticeVersion: "1"}
+		return &store.NewTicket{Ticket: tk, Body: body, StatusHash: auth.HashSecret(auth.NewSecret("")),
+			Consent: privacy.Consent{NoticeVersion: "1", NoticeHash: "h", Language: "de", Accepted: true}, LegalBasis: privacy.BasisContract}
+	}
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		for i, word := range []string{"apfelkuchen", "birnenkompott", "kirschstrudel"} {
+			err := tx.Savepoint(fmt.Sprintf("t%d", i), func() error {
+				if err := tx.CreateTicket(newTicket(word)); err != nil {
+					return err
+				}
+				if word == "birnenkompott" {
+					return fault.Errorf(fault.Conflict, "rolled back")
+				}
+				return nil
+			})
+			if err != nil && word != "birnenkompott" {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for word, want := range map[string]int{"apfelkuchen": 1, "birnenkompott": 0, "kirschstrudel": 1} {
+		var hits []store.SearchHit
+		db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			hits, _, err = tx.Search(store.SearchFilter{Query: word, IncludeInternal: true})
+			return err
+		})
+		if len(hits) != want {
+			t.Errorf("search %q: %d hits, want %d", word, len(hits), want)
+		}
+	}
+	var indexed int
+	db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		indexed, err = tx.CountIndexRows()
+		return err
+	})
+	if indexed != 2 {
+		t.Errorf("%d rows in the search index, want 2", indexed)
+	}
+}

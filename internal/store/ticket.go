@@ -241,9 +241,7 @@ func (tx *Tx) createMessage(m *ticket.Message, subject string) error {
 	if err != nil {
 		return mapError(err, "Message")
 	}
-	if _, err := tx.exec(`INSERT INTO message_search (rowid, subject, body) VALUES (?, ?, ?)`, m.ID, subject, m.Body); err != nil {
-		return fmt.Errorf("index message: %w", err)
-	}
+	tx.index = append(tx.index, indexRow{rowid: m.ID, subject: subject, body: m.Body})
 	return nil
 }
 

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"frist/internal/store/storetest"
 )
 
 // syncBuffer is a bytes.Buffer safe for concurrent writes by the server's
@@ -38,6 +40,47 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// databases maps the data directories that tests made to the database
+// URL of the backend under test ("" for SQLite in the directory).
+var databases sync.Map
+
+// newDataDir returns a data directory for a test installation; on
+// PostgreSQL it comes with a fresh schema.
+func newDataDir(t *testing.T) string {
+	dir := t.TempDir()
+	if storetest.Backend() == "postgres" {
+		databases.Store(dir, storetest.Schema(t))
+	}
+	return dir
+}
+
+// databaseURL returns the database URL of a data directory from
+// newDataDir.
+func databaseURL(dir string) string {
+	u, _ := databases.Load(dir)
+	s, _ := u.(string)
+	return s
+}
+
+// getenvFor is Main's environment for a command line: FRIST_DATABASE_URL
+// names the database of its --data-dir.
+func getenvFor(args []string) func(string) string {
+	var dir string
+	for i, a := range args {
+		if a == "--data-dir" && i+1 < len(args) {
+			dir = args[i+1]
+		}
+	}
+	return func(key string) string {
+		if key == "FRIST_DATABASE_URL" {
+			return databaseURL(dir)
+		}
+		return ""
+	}
+}
+
 // running is a Main serving on :0 with a temp data dir.
 type running struct {
 	URL    string
@@ -51,14 +94,14 @@ type running struct {
 func MustServe(t *testing.T, dir string, extra ...string) *running {
 	t.Helper()
 	if dir == "" {
-		dir = t.TempDir()
+		dir = newDataDir(t)
 	}
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--intake-rate-limit", "0"}, extra...)
 	ready := make(chan string, 1)
 	out, errOut := &syncBuffer{}, &syncBuffer{}
-	m := &Main{Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut, Getenv: func(string) string { return "" }, Ready: ready}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut, Getenv: getenvFor(args), Ready: ready}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--intake-rate-limit", "0"}, extra...)
 	go func() { done <- m.Run(ctx, args); m.Close() }()
 	select {
 	case addr := <-ready:
@@ -85,7 +128,7 @@ func MustServe(t *testing.T, dir string, extra ...string) *running {
 func run(t *testing.T, stdin string, args ...string) (string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: getenvFor(args)}
 	defer m.Close()
 	err := m.Run(context.Background(), args)
 	if err != nil {
@@ -159,11 +202,12 @@ func TestServe(t *testing.T) {
 
 	// An installation that ran on the test clock keeps it; one that ran on
 	// the real clock refuses it.
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	MustServe(t, dir).stop()
 	var errOut bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &errOut, Getenv: func(string) string { return "" }}
-	err = m.Run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--test-clock"})
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--test-clock"}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &errOut, Getenv: getenvFor(args)}
+	err = m.Run(context.Background(), args)
 	m.Close()
 	if err == nil || !strings.Contains(err.Error(), "real clock") {
 		t.Errorf("test clock on a real installation: %v", err)
@@ -172,7 +216,7 @@ func TestServe(t *testing.T) {
 
 func TestCommands(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	if out, err := run(t, "", "migrate", "--data-dir", dir); err != nil || !strings.Contains(out, "migrations applied") {
 		t.Fatalf("migrate: %s %v", out, err)
 	}
@@ -244,9 +288,10 @@ func TestKill(t *testing.T) {
 }
 
 func testSignal(t *testing.T, bin string, sig syscall.Signal) {
-	data := filepath.Join(t.TempDir(), "data")
+	data := newDataDir(t)
 	start := func() (*exec.Cmd, string) {
 		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", data, "--intake-rate-limit", "0")
+		cmd.Env = append(os.Environ(), "FRIST_DATABASE_URL="+databaseURL(data))
 		stdout, _ := cmd.StdoutPipe()
 		cmd.Stderr = io.Discard
 		if err := cmd.Start(); err != nil {

@@ -31,7 +31,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if cfg.TestClock {
 		test = &clock.Test{}
 	}
-	_, d, err := m.open(ctx, cfg, true, test, log)
+	db, d, err := m.open(ctx, cfg, true, test, log)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", addr, "base_url", cfg.BaseURL, "database", "sqlite")
+	log.Info("listening", "addr", addr, "base_url", cfg.BaseURL, "database", db.Dialect())
 	fmt.Fprintf(m.Stdout, "Frist is running on %s\n", cfg.BaseURL)
 	if m.Ready != nil {
 		m.Ready <- addr

@@ -43,7 +43,7 @@ func NewFlagSet(name string, cfg *Config, getenv func(string) string, out io.Wri
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&cfg.DataDir, "data-dir", env(getenv, "FRIST_DATA_DIR", DefaultDataDir), "directory for the embedded database and files (FRIST_DATA_DIR)")
-	fs.StringVar(&cfg.DatabaseURL, "database-url", getenv("FRIST_DATABASE_URL"), "database URL; empty for SQLite in the data directory, or sqlite://PATH (FRIST_DATABASE_URL)")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", getenv("FRIST_DATABASE_URL"), "database URL: postgres://USER@HOST:PORT/DB for PostgreSQL (several nodes may share one), sqlite://PATH, or empty for SQLite in the data directory (FRIST_DATABASE_URL)")
 	return fs
 }
 
@@ -61,6 +61,9 @@ func AddServeFlags(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
 func (c *Config) Validate() error {
 	if c.DataDir == "" {
 		return fmt.Errorf("--data-dir must not be empty")
+	}
+	if scheme, _, ok := strings.Cut(c.DatabaseURL, "://"); ok && scheme != "sqlite" && scheme != "postgres" && scheme != "postgresql" {
+		return fmt.Errorf("--database-url must start with postgres:// or sqlite://, not %s://", scheme)
 	}
 	if c.Addr != "" {
 		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
@@ -90,7 +93,9 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// DatabasePath returns the SQLite database to open.
+// DatabasePath returns the database to open: --database-url when given
+// (postgres://… or sqlite://PATH), else the SQLite file in the data
+// directory.
 func (c *Config) DatabasePath() string {
 	if c.DatabaseURL != "" {
 		return c.DatabaseURL

@@ -28,17 +28,15 @@ type SearchHit struct {
 // ErrEmptyQuery is returned for a query without any word.
 var ErrEmptyQuery = fault.Fields("Enter at least one word to search for.", fault.FieldError{Field: "q", Message: "required"})
 
-// ftsQuery turns what a user typed into an FTS5 query that matches all
-// words, each quoted so that no input is read as FTS5 syntax.
-func ftsQuery(q string) string {
+// searchWords splits what a user typed into the words a search must all
+// match: letters and digits only, so that no input is read as query
+// syntax by either database, and at most 16.
+func searchWords(q string) []string {
 	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(words) > 16 {
 		words = words[:16]
 	}
-	for i, w := range words {
-		words[i] = `"` + w + `"`
-	}
-	return strings.Join(words, " ")
+	return words
 }
 
 // Search finds tickets whose subject or messages contain all words of the
@@ -46,15 +44,15 @@ func ftsQuery(q string) string {
 // costs time proportional to the number of matches; recency order lets the
 // index stop after one page.
 func (tx *Tx) Search(f SearchFilter) ([]SearchHit, string, error) {
-	match := ftsQuery(f.Query)
-	if match == "" {
+	words := searchWords(f.Query)
+	if len(words) == 0 {
 		return nil, "", ErrEmptyQuery
 	}
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 20
 	}
-	where := []string{`message_search MATCH ?`}
-	args := []any{match}
+	where := []string{tx.d.searchMatch}
+	args := tx.d.searchArgs(words)
 	if f.Departments != nil {
 		if len(f.Departments) == 0 {
 			return nil, "", nil

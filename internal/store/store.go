@@ -3,9 +3,11 @@
 // methods read and write tickets, customers, messages, consent records,
 // agents, sessions and tokens.
 //
-// SQL is written once with ? placeholders; the Dialect holds the few real
-// differences between databases. Today the embedded database is SQLite
-// through the pure-Go modernc.org/sqlite driver.
+// SQL is written once with ? placeholders and runs on both databases Frist
+// supports: the embedded SQLite (pure-Go modernc.org/sqlite) and
+// PostgreSQL (pgx). The dialect type holds the few real differences —
+// placeholders, the search index, planner statistics, migrations — so that
+// every use case has one query (docs/decisions/0004-two-databases.md).
 package store
 
 import (
@@ -25,28 +27,36 @@ import (
 	"frist/internal/clock"
 	"frist/internal/fault"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
 //go:embed migrations
 var migrations embed.FS
 
-// DB is an open database: one writer connection and a pool of readers.
+// DB is an open database. On SQLite it is one writer connection and a pool
+// of readers; on PostgreSQL one pool serves both.
 type DB struct {
 	writer  *sql.DB
 	reader  *sql.DB
 	clock   clock.Clock
-	dialect string
+	dialect *dialect
 	path    string
 }
 
-// Open opens the database at url, which is a file path or "sqlite://path".
-// It does not migrate; call Migrate.
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the database at url: a file path or "sqlite://path" for
+// SQLite, "postgres://…" for PostgreSQL. It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
-	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, fmt.Errorf("PostgreSQL is not supported yet; use an SQLite path")
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn, clk)
 	}
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
@@ -85,7 +95,7 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	reader.SetMaxOpenConns(8)
 	reader.SetMaxIdleConns(8)
 	reader.SetConnMaxLifetime(0)
-	db := &DB{writer: writer, reader: reader, clock: clk, dialect: "sqlite", path: path}
+	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path}
 	if err := writer.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -93,24 +103,61 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	return db, nil
 }
 
-// Close closes both pools.
+// openPostgres opens a pool on a PostgreSQL database. Every node of a
+// cluster opens its own; the database coordinates them.
+func openPostgres(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	pool.SetMaxOpenConns(16)
+	pool.SetMaxIdleConns(16)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{writer: pool, reader: pool, clock: clk, dialect: postgresDialect}
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, nil
+}
+
+// Close closes the pools.
 func (db *DB) Close() error {
+	if db.reader == db.writer {
+		return db.writer.Close()
+	}
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 
-// Path returns the database file path.
+// Path returns the SQLite database file path, or "" on PostgreSQL.
 func (db *DB) Path() string { return db.path }
+
+// Dialect returns "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.name }
 
 // Clock returns the clock transactions take their time from.
 func (db *DB) Clock() clock.Clock { return db.clock }
 
 // Migrate applies the embedded migrations that are not applied yet, each
-// in its own transaction, and returns how many it applied.
+// in its own transaction, and returns how many it applied. On PostgreSQL
+// an advisory lock makes nodes that start at once apply them one after
+// the other.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
-	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
 		return 0, fmt.Errorf("migrate: %w", err)
 	}
-	dir := "migrations/" + db.dialect
+	defer conn.Close()
+	if db.dialect.migrationLock != "" {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(`+db.dialect.migrationLock+`)`); err != nil {
+			return 0, fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+db.dialect.migrationLock+`)`)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("migrate: %w", err)
+	}
+	dir := "migrations/" + db.dialect.name
 	names, err := fs.Glob(migrations, dir+"/*.sql")
 	if err != nil {
 		return 0, err
@@ -123,18 +170,25 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		if err != nil {
 			return applied, err
 		}
-		err = db.Write(ctx, func(tx *Tx) error {
+		err = func() error {
+			tx, err := conn.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback()
 			var n int
-			if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
+			if err := tx.QueryRowContext(ctx, db.dialect.rebind(`SELECT count(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil || n > 0 {
 				return err
 			}
-			if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
-			_, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, fmtTime(tx.now))
+			if _, err := tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), version, fmtTime(db.clock.Now())); err != nil {
+				return err
+			}
 			applied++
-			return err
-		})
+			return tx.Commit()
+		}()
 		if err != nil {
 			return applied, fmt.Errorf("migration %s: %w", version, err)
 		}
@@ -148,6 +202,7 @@ type Tx struct {
 	now   time.Time
 	ctx   context.Context
 	stmts map[string]*sql.Stmt // prepared in this transaction, closed with it
+	d     *dialect
 
 	// index holds search index rows written at commit. FTS5 writes its
 	// pending terms to disk whenever a savepoint or statement transaction
@@ -160,8 +215,8 @@ type Tx struct {
 
 // indexRow is one message's row of the search index.
 type indexRow struct {
-	rowid         int64
-	subject, body string
+	rowid, ticketID int64
+	subject, body   string
 }
 
 // Now returns the transaction's time.
@@ -178,11 +233,15 @@ func (db *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
-	stx, err := pool.BeginTx(ctx, nil)
+	var opts *sql.TxOptions
+	if readOnly && db.dialect.readOnlyTx {
+		opts = &sql.TxOptions{ReadOnly: true}
+	}
+	stx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{tx: stx, now: db.clock.Now().UTC().Truncate(time.Microsecond), ctx: ctx}
+	tx := &Tx{tx: stx, now: db.clock.Now().UTC().Truncate(time.Microsecond), ctx: ctx, d: db.dialect}
 	if err := fn(tx); err != nil {
 		stx.Rollback()
 		return err
@@ -204,26 +263,26 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *
 // changes are undone. Group commit uses it so that one bad request in a
 // batch does not fail the others.
 func (tx *Tx) Savepoint(name string, fn func() error) error {
-	if _, err := tx.exec(`SAVEPOINT ` + name); err != nil {
+	if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT `+name); err != nil {
 		return err
 	}
 	indexed := len(tx.index)
 	if err := fn(); err != nil {
 		tx.index = tx.index[:indexed]
-		if _, rerr := tx.exec(`ROLLBACK TO ` + name); rerr != nil {
+		if _, rerr := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO SAVEPOINT `+name); rerr != nil {
 			return errors.Join(err, rerr)
 		}
-		tx.exec(`RELEASE ` + name)
+		tx.tx.ExecContext(tx.ctx, `RELEASE SAVEPOINT `+name)
 		return err
 	}
-	_, err := tx.exec(`RELEASE ` + name)
+	_, err := tx.tx.ExecContext(tx.ctx, `RELEASE SAVEPOINT `+name)
 	return err
 }
 
 // flushIndex writes the pending search index rows.
 func (tx *Tx) flushIndex() error {
 	for _, r := range tx.index {
-		if _, err := tx.exec(`INSERT INTO message_search (rowid, subject, body) VALUES (?, ?, ?)`, r.rowid, r.subject, r.body); err != nil {
+		if _, err := tx.exec(tx.d.indexInsert, tx.d.indexArgs(r)...); err != nil {
 			return fmt.Errorf("index message: %w", err)
 		}
 	}
@@ -237,6 +296,9 @@ func (tx *Tx) flushIndex() error {
 // cost in SQLite; a group-commit transaction inserts many tickets with the
 // same statements.
 func (tx *Tx) stmt(query string) *sql.Stmt {
+	if !tx.d.prepare {
+		return nil
+	}
 	if s, ok := tx.stmts[query]; ok {
 		return s
 	}
@@ -255,21 +317,21 @@ func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 	if s := tx.stmt(query); s != nil {
 		return s.ExecContext(tx.ctx, args...)
 	}
-	return tx.tx.ExecContext(tx.ctx, query, args...)
+	return tx.tx.ExecContext(tx.ctx, tx.d.rebind(query), args...)
 }
 
 func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	if s := tx.stmt(query); s != nil {
 		return s.QueryContext(tx.ctx, args...)
 	}
-	return tx.tx.QueryContext(tx.ctx, query, args...)
+	return tx.tx.QueryContext(tx.ctx, tx.d.rebind(query), args...)
 }
 
 func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
 	if s := tx.stmt(query); s != nil {
 		return s.QueryRowContext(tx.ctx, args...)
 	}
-	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+	return tx.tx.QueryRowContext(tx.ctx, tx.d.rebind(query), args...)
 }
 
 // timeLayout is fixed-width so that text comparison orders times.
@@ -325,6 +387,16 @@ func mapError(err error, what string) error {
 		return nil
 	}
 	msg := err.Error()
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		// SQLSTATE class 23: integrity constraint violations.
+		switch pg.Code {
+		case "23505":
+			msg = "UNIQUE constraint failed"
+		case "23503":
+			msg = "FOREIGN KEY constraint failed"
+		}
+	}
 	switch {
 	case strings.Contains(msg, "UNIQUE constraint failed"):
 		return &fault.Error{Code: fault.Conflict, Message: what + " already exists.", Err: err}
@@ -343,10 +415,14 @@ func placeholders(n int) string {
 }
 
 // Analyze refreshes the query planner's statistics (SQLite's
-// PRAGMA optimize, which runs ANALYZE where tables changed enough). The
+// PRAGMA optimize, which runs ANALYZE where tables changed enough; on
+// PostgreSQL autovacuum does this and Analyze does nothing). The
 // analysis limit samples each index instead of reading it whole, so that
 // the writer is held for milliseconds, not seconds, at a million tickets.
 func (tx *Tx) Analyze() error {
+	if tx.d.name != sqliteDialect.name {
+		return nil // PostgreSQL's autovacuum keeps statistics current
+	}
 	if _, err := tx.tx.ExecContext(tx.ctx, `PRAGMA analysis_limit=1000`); err != nil {
 		return err
 	}

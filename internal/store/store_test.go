@@ -3,22 +3,30 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"frist/internal/auth"
 	"frist/internal/clock"
 	"frist/internal/fault"
 	"frist/internal/privacy"
 	"frist/internal/store"
+	"frist/internal/store/storetest"
 	"frist/internal/ticket"
 )
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
 // MustOpen opens a migrated database in a temp dir with a fixed clock.
 func MustOpen(t *testing.T, now time.Time) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "frist.db"), clock.Fixed(now))
+	db, err := store.Open(context.Background(), storetest.URL(t, t.TempDir()), clock.Fixed(now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,5 +310,51 @@ func TestSavepointIndex(t *testing.T) {
 	})
 	if indexed != 2 {
 		t.Errorf("%d rows in the search index, want 2", indexed)
+	}
+}
+
+// TestSchemasAgree holds the two dialects' migrations to the same tables
+// and columns, so that one query serves both.
+func TestSchemasAgree(t *testing.T) {
+	tables := func(dialect string) map[string][]string {
+		out := map[string][]string{}
+		names, _ := filepath.Glob("migrations/" + dialect + "/*.sql")
+		if len(names) == 0 {
+			t.Fatalf("no %s migrations", dialect)
+		}
+		reTable := regexp.MustCompile(`(?s)CREATE (?:VIRTUAL )?TABLE (\w+) (?:USING fts5 )?\((.*?)\n\);`)
+		for _, name := range names {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range reTable.FindAllStringSubmatch(string(b), -1) {
+				var cols []string
+				for _, line := range strings.Split(m[2], "\n") {
+					f := strings.Fields(strings.TrimSpace(line))
+					if len(f) == 0 || strings.HasPrefix(f[0], "--") || f[0] == "PRIMARY" || strings.Contains(f[0], "=") {
+						continue
+					}
+					for _, c := range strings.Split(strings.Join(f, " "), ",") {
+						if c = strings.TrimSpace(c); c != "" && !strings.Contains(c, "=") {
+							cols = append(cols, strings.Fields(c)[0])
+						}
+					}
+				}
+				out[m[1]] = cols
+			}
+		}
+		return out
+	}
+	sqlite, postgres := tables("sqlite"), tables("postgres")
+	// The search index is the one named difference: FTS5 columns there, a
+	// tsvector here (see dialect.go).
+	delete(sqlite, "message_search")
+	delete(postgres, "message_search")
+	if diff := cmp.Diff(sqlite, postgres); diff != "" {
+		t.Errorf("tables and columns differ (-sqlite +postgres):\n%s", diff)
+	}
+	if len(sqlite) < 10 {
+		t.Errorf("found only %d tables", len(sqlite))
 	}
 }

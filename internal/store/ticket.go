@@ -241,7 +241,7 @@ func (tx *Tx) createMessage(m *ticket.Message, subject string) error {
 	if err != nil {
 		return mapError(err, "Message")
 	}
-	tx.index = append(tx.index, indexRow{rowid: m.ID, subject: subject, body: m.Body})
+	tx.index = append(tx.index, indexRow{rowid: m.ID, ticketID: m.TicketID, subject: subject, body: m.Body})
 	return nil
 }
 

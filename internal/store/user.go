@@ -103,7 +103,7 @@ func (tx *Tx) CreateSession(tokenHash string, userID int64, ttl time.Duration) e
 // fault.Unauthorized.
 func (tx *Tx) FindSessionUser(tokenHash string) (*UserRecord, error) {
 	u, err := scanUser(tx.queryRow(`SELECT `+prefixed("u.", userColumns)+` FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`, tokenHash, fmtTime(tx.now)))
+		WHERE s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled`, tokenHash, fmtTime(tx.now)))
 	if fault.Code(err) == fault.NotFound {
 		return nil, fault.Errorf(fault.Unauthorized, "Please log in.")
 	}
@@ -128,7 +128,7 @@ func (tx *Tx) CreateToken(userID int64, name, tokenHash string) (int64, error) {
 // fault.Unauthorized.
 func (tx *Tx) FindTokenUser(tokenHash string) (*UserRecord, error) {
 	u, err := scanUser(tx.queryRow(`SELECT `+prefixed("u.", userColumns)+` FROM api_tokens k JOIN users u ON u.id = k.user_id
-		WHERE k.token_hash = ? AND u.disabled = 0`, tokenHash))
+		WHERE k.token_hash = ? AND NOT u.disabled`, tokenHash))
 	if fault.Code(err) == fault.NotFound {
 		return nil, fault.Errorf(fault.Unauthorized, "Invalid API token.")
 	}

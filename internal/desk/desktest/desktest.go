@@ -6,13 +6,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"frist/internal/auth"
 	"frist/internal/clock"
 	"frist/internal/desk"
 	"frist/internal/store"
+	"frist/internal/store/storetest"
 )
 
 // Env is a desk on its own database.
@@ -31,7 +31,7 @@ func New(t testing.TB) *Env {
 	ctx := context.Background()
 	dir := t.TempDir()
 	clk := &clock.Test{}
-	db, err := store.Open(ctx, filepath.Join(dir, "frist.db"), clk)
+	db, err := store.Open(ctx, storetest.URL(t, dir), clk)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,6 +68,8 @@ Commands:
   token create       create an API token (--email --name); prints the token last
   policy apply FILE  validate and apply a policy file (YAML)
   policy export      print the policy in force (YAML)
+  migrate-data       copy an installation to another database (--from URL --to URL),
+                     e.g. from the embedded SQLite to PostgreSQL
   loadtest           measure a running server (--target --requests --concurrency [--baseline]),
                      or fill a database with --seed N
   version            print the version
@@ -115,6 +117,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return m.policyExport(ctx, r)
 		}
 		return errors.New("usage: frist policy apply FILE | frist policy export")
+	case "migrate-data":
+		return m.migrateData(ctx, rest)
 	case "loadtest":
 		return m.loadtest(ctx, rest)
 	case "version":

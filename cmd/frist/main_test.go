@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -17,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"frist/internal/store/storetest"
 )
@@ -436,5 +439,124 @@ func TestLoadtest(t *testing.T) {
 		if err != nil || json.Unmarshal([]byte(out), &res) != nil || res.Errors != 0 {
 			t.Errorf("%v: %s %v", args, out, err)
 		}
+	}
+}
+
+// TestMigrateData moves a SQLite installation to PostgreSQL and compares
+// every row of every table, then serves the copy: the search finds what
+// it found before and new tickets continue the numbering.
+func TestMigrateData(t *testing.T) {
+	if storetest.Backend() != "sqlite" {
+		t.Skip("runs once, in the SQLite pass")
+	}
+	target := storetest.Schema(t) // skips without FRIST_TEST_POSTGRES_DSN
+	t.Parallel()
+
+	// A used installation: seeded tickets, accounts, a session, a token,
+	// an intake with an optional purpose, a reply and a status change.
+	dir := t.TempDir()
+	if out, err := run(t, "", "loadtest", "--data-dir", dir, "--seed", "1200"); err != nil {
+		t.Fatal(out, err)
+	}
+	s := MustServe(t, dir)
+	if out, err := run(t, "a long enough password\n", "user", "add", "--data-dir", dir, "--email", "max@example.org", "--name", "Max Mustermann", "--role", "agent"); err != nil {
+		t.Fatal(out, err)
+	}
+	out, err := run(t, "", "token", "create", "--data-dir", dir, "--email", "max@example.org", "--name", "crm")
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	token := strings.Fields(out)[len(strings.Fields(out))-1]
+	body := strings.Replace(intakeBody("2026-11-01", "erika@example.org", "Zeppelinwerft Anfrage", "Bitte um Rückruf."), `"accepted":true`, `"accepted":true,"purposes":["satisfaction_survey"]`, 1)
+	resp, receipt := post(t, s.URL+"/api/v1/requests", body)
+	if resp.StatusCode != 201 {
+		t.Fatalf("intake: %d %v", resp.StatusCode, receipt)
+	}
+	number := receipt["ticket_number"].(string)
+	api := func(method, url, body string) (int, string) {
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, b := api("POST", s.URL+"/api/v1/tickets/"+number+"/messages", `{"body": "Wir rufen an."}`); code != 201 {
+		t.Fatal(code, b)
+	}
+	if code, b := api("PATCH", s.URL+"/api/v1/tickets/"+number, `{"status": "closed"}`); code != 200 {
+		t.Fatal(code, b)
+	}
+	_, before := api("GET", s.URL+"/api/v1/search?q=zeppelinwerft&limit=100", "")
+	s.stop()
+
+	out, err = run(t, "", "migrate-data", "--data-dir", dir, "--to", target)
+	if err != nil || !strings.Contains(out, "copied from sqlite to postgres") {
+		t.Fatalf("migrate-data: %s %v", out, err)
+	}
+	if out, err := run(t, "", "migrate-data", "--data-dir", dir, "--to", target); err == nil {
+		t.Fatalf("a second copy into a filled database was accepted: %s", out)
+	}
+
+	// Every row of every table is there, with the same values.
+	dump := func(driver, dsn string) map[string][]string {
+		db, err := sql.Open(driver, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		out := map[string][]string{}
+		for _, table := range []string{"settings", "policies", "privacy_notices", "users", "sessions", "api_tokens", "customers", "tickets", "ticket_fields", "messages", "ticket_changes", "consents", "consent_purposes"} {
+			rows, err := db.Query(`SELECT * FROM ` + table + ` ORDER BY 1, 2`)
+			if err != nil {
+				t.Fatal(table, err)
+			}
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				v := make([]any, len(cols))
+				p := make([]any, len(cols))
+				for i := range v {
+					p[i] = &v[i]
+				}
+				if err := rows.Scan(p...); err != nil {
+					t.Fatal(err)
+				}
+				for i, x := range v {
+					switch y := x.(type) {
+					case bool: // PostgreSQL's BOOLEAN is SQLite's 0/1
+						v[i] = map[bool]int64{false: 0, true: 1}[y]
+					case []byte:
+						v[i] = string(y)
+					}
+				}
+				out[table] = append(out[table], fmt.Sprint(v...))
+			}
+			rows.Close()
+		}
+		return out
+	}
+	src, dst := dump("sqlite", filepath.Join(dir, "frist.db")), dump("pgx", target)
+	if len(src["tickets"]) != 1201 || len(src["consent_purposes"]) == 0 || len(src["users"]) < 2 {
+		t.Fatalf("source holds %d tickets, %d consent purposes", len(src["tickets"]), len(src["consent_purposes"]))
+	}
+	for table, rows := range src {
+		if diff := cmp.Diff(rows, dst[table]); diff != "" {
+			t.Errorf("%s differs after the copy (-sqlite +postgres):\n%.2000s", table, diff)
+		}
+	}
+
+	// The copy serves: the same search hits, and numbering continues.
+	databases.Store(dir, target)
+	s = MustServe(t, dir)
+	if _, after := api("GET", s.URL+"/api/v1/search?q=zeppelinwerft&limit=100", ""); after != before {
+		t.Errorf("search differs after the copy:\nbefore %.500s\nafter  %.500s", before, after)
+	}
+	resp, receipt = post(t, s.URL+"/api/v1/requests", intakeBody("2026-11-01", "erika@example.org", "Nach dem Umzug", "Neue Anfrage."))
+	if resp.StatusCode != 201 || receipt["ticket_number"] != "F-101202" {
+		t.Errorf("intake after the copy: %d %v, want F-101202", resp.StatusCode, receipt["ticket_number"])
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -36,7 +37,14 @@ type dialect struct {
 	// its arguments.
 	indexInsert string
 	indexArgs   func(r indexRow) []any
+
+	// resetIdentities moves identity counters past the highest id after
+	// rows were copied in with their ids.
+	resetIdentities func(tx *Tx) error
 }
+
+// identityTables have generated ids.
+var identityTables = []string{"policies", "users", "api_tokens", "customers", "tickets", "messages", "ticket_changes", "consents"}
 
 var sqliteDialect = &dialect{
 	name:        "sqlite",
@@ -52,6 +60,8 @@ var sqliteDialect = &dialect{
 	},
 	indexInsert: `INSERT INTO message_search (rowid, subject, body) VALUES (?, ?, ?)`,
 	indexArgs:   func(r indexRow) []any { return []any{r.rowid, r.subject, r.body} },
+	// SQLite's rowid continues after the highest one by itself.
+	resetIdentities: func(*Tx) error { return nil },
 }
 
 var postgresDialect = &dialect{
@@ -76,6 +86,14 @@ var postgresDialect = &dialect{
 		SELECT ?, setweight(to_tsvector(l.cfg, ?), 'A') || to_tsvector(l.cfg, ?)
 		FROM (SELECT CASE WHEN language = 'en' THEN 'english' ELSE 'german' END::regconfig AS cfg FROM tickets WHERE id = ?) l`,
 	indexArgs: func(r indexRow) []any { return []any{r.rowid, r.subject, r.body, r.ticketID} },
+	resetIdentities: func(tx *Tx) error {
+		for _, t := range identityTables {
+			if _, err := tx.exec(`SELECT setval(pg_get_serial_sequence('` + t + `', 'id'), COALESCE((SELECT max(id) FROM ` + t + `), 0) + 1, false)`); err != nil {
+				return fmt.Errorf("reset %s ids: %w", t, err)
+			}
+		}
+		return nil
+	},
 }
 
 // rebind turns ? placeholders into $1, $2, … where the dialect numbers

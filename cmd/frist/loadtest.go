@@ -23,7 +23,7 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		department string
 	)
 	cfg, _, err := m.parse("loadtest", args, func(fs *flag.FlagSet, _ *config.Config) {
-		fs.StringVar(&o.Target, "target", "http://localhost:8080", "base URL of a running server")
+		fs.StringVar(&o.Target, "target", "http://localhost:8080", "base URL of a running server; several nodes separated by commas share the intake load round-robin")
 		fs.IntVar(&o.Requests, "requests", 10000, "number of requests")
 		fs.IntVar(&o.Concurrency, "concurrency", 16, "concurrent clients")
 		fs.BoolVar(&o.Baseline, "baseline", false, "also measure a bare net/http JSON handler in the same run and report the ratio")

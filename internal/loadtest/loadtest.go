@@ -90,7 +90,8 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err := o.validate(); err != nil {
 		return Result{}, err
 	}
-	target := strings.TrimRight(o.Target, "/")
+	targets := o.targets()
+	target := targets[0]
 	client := o.Client
 	if client == nil {
 		client = NewClient(o.Concurrency)
@@ -116,7 +117,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return Result{}, err
 	}
 
-	res, err := Measure(ctx, o.Requests, o.Concurrency, Poster(client, target+pathRequests, bodies))
+	urls := make([]string, len(targets))
+	for i, t := range targets {
+		urls[i] = t + pathRequests
+	}
+	res, err := Measure(ctx, o.Requests, o.Concurrency, Poster(client, urls, bodies))
 	if err != nil || !o.Baseline {
 		return res, err
 	}
@@ -138,13 +143,26 @@ func (r *Result) withBaseline(base Result) {
 	}
 }
 
+// targets returns the base URLs of o.Target, which may name several
+// nodes separated by commas.
+func (o Options) targets() []string {
+	var out []string
+	for t := range strings.SplitSeq(o.Target, ",") {
+		out = append(out, strings.TrimRight(strings.TrimSpace(t), "/"))
+	}
+	return out
+}
+
 func (o Options) validate() error {
-	u, err := url.Parse(o.Target)
-	switch {
-	case o.Target == "":
+	if o.Target == "" {
 		return errors.New("loadtest: no target")
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return fmt.Errorf("loadtest: target %q is not an http(s) base URL", o.Target)
+	}
+	for _, t := range o.targets() {
+		if u, err := url.Parse(t); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("loadtest: target %q is not an http(s) base URL", t)
+		}
+	}
+	switch {
 	case o.Requests <= 0:
 		return errors.New("loadtest: requests must be positive")
 	case o.Concurrency <= 0:
@@ -167,10 +185,11 @@ func Bodies(g *Generator, n int) ([][]byte, error) {
 }
 
 // Poster returns a Measure function that posts bodies[i % len(bodies)] as
-// JSON to url. It fails on a transport error or a non-2xx status; the
+// JSON to urls[i % len(urls)], spreading the load over several nodes. It fails on a transport error or a non-2xx status; the
 // response body is drained and closed so the connection can be reused.
-func Poster(client *http.Client, url string, bodies [][]byte) func(ctx context.Context, i int) error {
+func Poster(client *http.Client, urls []string, bodies [][]byte) func(ctx context.Context, i int) error {
 	return func(ctx context.Context, i int) error {
+		url := urls[i%len(urls)]
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(bodies[i%len(bodies)]))
 		if err != nil {
 			return err
@@ -306,7 +325,7 @@ func measureBaseline(ctx context.Context, client *http.Client, n, concurrency in
 		_ = srv.Close()
 		client.CloseIdleConnections()
 	}()
-	res, err := Measure(ctx, n, concurrency, Poster(client, "http://"+ln.Addr().String()+pathRequests, bodies))
+	res, err := Measure(ctx, n, concurrency, Poster(client, []string{"http://" + ln.Addr().String() + pathRequests}, bodies))
 	if err != nil {
 		return res, fmt.Errorf("loadtest: baseline: %w", err)
 	}

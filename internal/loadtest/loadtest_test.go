@@ -353,13 +353,13 @@ func TestEchoHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	post := loadtest.Poster(srv.Client(), srv.URL+"/api/v1/requests", bodies)
+	post := loadtest.Poster(srv.Client(), []string{srv.URL + "/api/v1/requests"}, bodies)
 	for i := range 5 {
 		if err := post(t.Context(), i); err != nil {
 			t.Fatal(err)
 		}
 	}
-	bad := loadtest.Poster(srv.Client(), srv.URL+"/api/v1/requests", [][]byte{[]byte("{")})
+	bad := loadtest.Poster(srv.Client(), []string{srv.URL + "/api/v1/requests"}, [][]byte{[]byte("{")})
 	if err := bad(t.Context(), 0); err == nil {
 		t.Error("invalid JSON accepted")
 	}
@@ -394,5 +394,20 @@ func TestRunGet(t *testing.T) {
 	res, _ = loadtest.RunGet(t.Context(), o, "/api/v1/search?q=rechnung", "wrong")
 	if res.Errors != 100 {
 		t.Errorf("wrong token: %d errors, want 100", res.Errors)
+	}
+}
+
+func TestRunSeveralTargets(t *testing.T) {
+	a, _ := fakeFrist(t)
+	b, _ := fakeFrist(t)
+	res, err := loadtest.Run(t.Context(), loadtest.Options{Target: a.URL + "," + b.URL + "/", Requests: 100, Concurrency: 4, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Requests != 100 {
+		t.Errorf("requests %d", res.Requests)
+	}
+	if _, err := loadtest.Run(t.Context(), loadtest.Options{Target: a.URL + ",ftp://x", Requests: 1, Concurrency: 1}); err == nil {
+		t.Error("a bad second target was accepted")
 	}
 }

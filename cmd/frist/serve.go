@@ -13,6 +13,7 @@ import (
 	"frist/internal/clock"
 	"frist/internal/config"
 	"frist/internal/desk"
+	"frist/internal/fault"
 	"frist/internal/server"
 )
 
@@ -88,6 +89,9 @@ func (m *Main) firstStart(ctx context.Context, d *desk.Desk, cfg config.Config) 
 		return err
 	}
 	_, password, err := d.CreateUser(ctx, desk.NewUser{Email: firstAdminEmail, Name: "Administrator", Role: auth.Admin})
+	if fault.Code(err) == fault.Conflict {
+		return nil // another node of the cluster created it a moment ago and printed its login
+	}
 	if err != nil {
 		return fmt.Errorf("create first admin: %w", err)
 	}

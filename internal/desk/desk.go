@@ -57,8 +57,10 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*Desk, error) {
 // Start starts the intake writer (group commit) and the policy watcher.
 func (d *Desk) Start() {
 	d.startOnce.Do(func() {
-		d.wg.Add(2)
-		go d.runIntake()
+		d.wg.Add(1 + d.db.Writers())
+		for range d.db.Writers() {
+			go d.runIntake()
+		}
 		go d.watchPolicy()
 	})
 }

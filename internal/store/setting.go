@@ -30,17 +30,18 @@ func (tx *Tx) SetSetting(key, value string) error {
 // different text under a published version fails with fault.Conflict.
 func (tx *Tx) SavePolicy(body []byte, sha string, n privacy.Notice) (int64, error) {
 	for _, lang := range []string{"de", "en"} {
+		// Insert unless published; a node applying the same policy at the
+		// same moment makes this a no-op instead of a failure.
+		if _, err := tx.exec(`INSERT INTO privacy_notices (version, language, text, sha256, published_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (version, language) DO NOTHING`,
+			n.Version, lang, n.Text.In(lang), n.Hash(lang), fmtTime(tx.now)); err != nil {
+			return 0, fmt.Errorf("publish notice: %w", err)
+		}
 		var old string
-		err := tx.queryRow(`SELECT sha256 FROM privacy_notices WHERE version = ? AND language = ?`, n.Version, lang).Scan(&old)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if _, err := tx.exec(`INSERT INTO privacy_notices (version, language, text, sha256, published_at) VALUES (?, ?, ?, ?, ?)`,
-				n.Version, lang, n.Text.In(lang), n.Hash(lang), fmtTime(tx.now)); err != nil {
-				return 0, fmt.Errorf("publish notice: %w", err)
-			}
-		case err != nil:
+		if err := tx.queryRow(`SELECT sha256 FROM privacy_notices WHERE version = ? AND language = ?`, n.Version, lang).Scan(&old); err != nil {
 			return 0, err
-		case old != n.Hash(lang):
+		}
+		if old != n.Hash(lang) {
 			return 0, fault.Errorf(fault.Conflict, "Privacy notice version %s is published with a different text; give the changed text a new version.", n.Version)
 		}
 	}

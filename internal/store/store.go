@@ -132,6 +132,15 @@ func (db *DB) Close() error {
 // Path returns the SQLite database file path, or "" on PostgreSQL.
 func (db *DB) Path() string { return db.path }
 
+// Writers returns how many transactions may write at once with profit:
+// one on SQLite, which has a single writer, several on PostgreSQL.
+func (db *DB) Writers() int {
+	if db.dialect == postgresDialect {
+		return 4
+	}
+	return 1
+}
+
 // Dialect returns "sqlite" or "postgres".
 func (db *DB) Dialect() string { return db.dialect.name }
 

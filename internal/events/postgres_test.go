@@ -1,0 +1,204 @@
+package events_test
+
+import (
+	"context"
+	"crypto/rand"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"frist/internal/events"
+)
+
+// postgresDSN returns the test database or skips the test.
+func postgresDSN(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("FRIST_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("FRIST_TEST_POSTGRES_DSN not set")
+	}
+	return dsn
+}
+
+// withApplicationName returns dsn with application_name set, in either DSN
+// syntax, so that a test can find its connections in pg_stat_activity.
+func withApplicationName(dsn, name string) string {
+	if strings.Contains(dsn, "://") {
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		return dsn + sep + "application_name=" + name
+	}
+	return dsn + " application_name=" + name
+}
+
+// unique returns a name no other test run uses, fit for a channel or an
+// application_name.
+func unique(prefix string) string {
+	return prefix + "_" + strings.ToLower(rand.Text())
+}
+
+// newPostgresBus returns a bus ("node") on the test database; it is closed at
+// cleanup. Buses of one test share the channel.
+func newPostgresBus(t *testing.T, dsn, channel string) events.Bus {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(t.Output(), nil))
+	bus, err := events.NewPostgres(t.Context(), dsn, log, events.WithChannel(channel))
+	if err != nil {
+		t.Fatalf("NewPostgres: %v", err)
+	}
+	t.Cleanup(func() { bus.Close() })
+	return bus
+}
+
+func TestPostgres(t *testing.T) {
+	dsn := postgresDSN(t)
+	testBus(t, func(t *testing.T) events.Bus {
+		return newPostgresBus(t, dsn, unique("frist_test"))
+	})
+}
+
+// TestPostgresNodes runs two buses on one database, as two nodes would: an
+// event published on either reaches the subscribers of both.
+func TestPostgresNodes(t *testing.T) {
+	t.Parallel()
+	dsn := postgresDSN(t)
+	channel := unique("frist_test")
+	a, b := newPostgresBus(t, dsn, channel), newPostgresBus(t, dsn, channel)
+	subs := map[string]*events.Subscription{
+		"a1": a.Subscribe(10), "a2": a.Subscribe(10), "b1": b.Subscribe(10),
+	}
+	other := newPostgresBus(t, dsn, unique("frist_test")).Subscribe(10)
+
+	if err := a.Publish(t.Context(), events.Event{Kind: events.KindTicketCreated, TicketID: 1}); err != nil {
+		t.Fatalf("Publish on a: %v", err)
+	}
+	if err := b.Publish(t.Context(), events.Event{Kind: events.KindTicketAssigned, TicketID: 1, Department: "it"}); err != nil {
+		t.Fatalf("Publish on b: %v", err)
+	}
+	for name, s := range subs {
+		got := receive(t, s, 2)
+		if got[0].Kind != events.KindTicketCreated || got[1].Kind != events.KindTicketAssigned || got[1].Department != "it" {
+			t.Errorf("%s received %+v, want the created then the assigned event", name, got)
+		}
+	}
+	select {
+	case e := <-other.C:
+		t.Errorf("bus on another channel received %+v, want nothing", e)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// TestPostgresReconnect kills the listener's backend: the bus reconnects,
+// announces KindResync, and delivers events published afterwards.
+func TestPostgresReconnect(t *testing.T) {
+	t.Parallel()
+	dsn := postgresDSN(t)
+	app := unique("frist_test")
+	channel := unique("frist_test")
+	bus := newPostgresBus(t, withApplicationName(dsn, app), channel)
+	s := bus.Subscribe(10)
+
+	admin := connect(t, dsn)
+	listener := func() int32 { return listenerPID(t, dsn, app) }
+
+	old := listener()
+	var terminated bool
+	if err := admin.QueryRow(t.Context(), "SELECT pg_terminate_backend($1)", old).Scan(&terminated); err != nil || !terminated {
+		t.Fatalf("pg_terminate_backend: %v, %v", terminated, err)
+	}
+	if e := receive(t, s, 1)[0]; e.Kind != events.KindResync {
+		t.Fatalf("after the listener was killed, received %+v, want %s", e, events.KindResync)
+	}
+	if pid := listener(); pid == old {
+		t.Fatalf("listener backend is still %d, want a new one", pid)
+	}
+
+	if err := bus.Publish(t.Context(), events.Event{Kind: events.KindSLABreach, TicketID: 5}); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	if e := receive(t, s, 1)[0]; e.Kind != events.KindSLABreach || e.TicketID != 5 {
+		t.Errorf("received %+v, want the breach of ticket 5", e)
+	}
+}
+
+// TestPostgresQuietListener lets the listener wait longer than its check
+// interval: it pings, keeps its connection and still delivers.
+func TestPostgresQuietListener(t *testing.T) {
+	t.Parallel()
+	dsn := postgresDSN(t)
+	app := unique("frist_test")
+	log := slog.New(slog.NewTextHandler(t.Output(), nil))
+	bus, err := events.NewPostgres(t.Context(), withApplicationName(dsn, app), log,
+		events.WithChannel(unique("frist_test")), events.WithCheckInterval(50*time.Millisecond))
+	if err != nil {
+		t.Fatalf("NewPostgres: %v", err)
+	}
+	t.Cleanup(func() { bus.Close() })
+	s := bus.Subscribe(10)
+	admin := connect(t, dsn)
+	// The listener soon shows its ping as last query, so it cannot be told
+	// from the pool's connections; that none of them is replaced is proof
+	// enough.
+	backends := func() []int32 {
+		t.Helper()
+		rows, err := admin.Query(t.Context(), `SELECT pid FROM pg_stat_activity
+			WHERE application_name = $1 ORDER BY pid`, app)
+		if err != nil {
+			t.Fatalf("list backends: %v", err)
+		}
+		pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+		if err != nil {
+			t.Fatalf("list backends: %v", err)
+		}
+		return pids
+	}
+	before := backends()
+	if len(before) < 2 {
+		t.Fatalf("backends %v, want the listener and a pool connection", before)
+	}
+
+	time.Sleep(300 * time.Millisecond)
+	if err := bus.Publish(t.Context(), events.Event{Kind: events.KindTicketCreated, TicketID: 4}); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	if e := receive(t, s, 1)[0]; e.Kind != events.KindTicketCreated || e.TicketID != 4 {
+		t.Errorf("received %+v, want the creation of ticket 4 (and no resync)", e)
+	}
+	after := backends()
+	for _, pid := range before {
+		if !slices.Contains(after, pid) {
+			t.Errorf("backend %d is gone (backends before %v, after %v), want the same connections throughout", pid, before, after)
+		}
+	}
+}
+
+// connect opens a connection for inspecting and killing backends.
+func connect(t *testing.T, dsn string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// listenerPID returns the backend pid of the listener connection of the bus
+// whose connections are named app.
+func listenerPID(t *testing.T, dsn, app string) int32 {
+	t.Helper()
+	var pid int32
+	err := connect(t, dsn).QueryRow(t.Context(), `SELECT pid FROM pg_stat_activity
+		WHERE application_name = $1 AND query LIKE 'LISTEN%'`, app).Scan(&pid)
+	if err != nil {
+		t.Fatalf("find listener backend: %v", err)
+	}
+	return pid
+}

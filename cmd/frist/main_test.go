@@ -290,36 +290,42 @@ func TestKill(t *testing.T) {
 	}
 }
 
+// startBinary runs `frist serve` from bin on a free port with the data
+// directory's database and returns the process and its URL. The process
+// is killed when the test ends.
+func startBinary(t *testing.T, bin, data string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", data, "--intake-rate-limit", "0")
+	cmd.Env = append(os.Environ(), "FRIST_DATABASE_URL="+databaseURL(data))
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	buf := make([]byte, 0, 4096)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		chunk := make([]byte, 1024)
+		n, err := stdout.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		if i := bytes.Index(buf, []byte("running on ")); i >= 0 {
+			if j := bytes.IndexByte(buf[i:], '\n'); j >= 0 {
+				go io.Copy(io.Discard, stdout)
+				return cmd, strings.TrimSpace(string(buf[i+len("running on ") : i+j]))
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	t.Fatalf("server did not start: %s", buf)
+	return nil, ""
+}
+
 func testSignal(t *testing.T, bin string, sig syscall.Signal) {
 	data := newDataDir(t)
-	start := func() (*exec.Cmd, string) {
-		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", data, "--intake-rate-limit", "0")
-		cmd.Env = append(os.Environ(), "FRIST_DATABASE_URL="+databaseURL(data))
-		stdout, _ := cmd.StdoutPipe()
-		cmd.Stderr = io.Discard
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		buf := make([]byte, 0, 4096)
-		deadline := time.Now().Add(30 * time.Second)
-		for time.Now().Before(deadline) {
-			chunk := make([]byte, 1024)
-			n, err := stdout.Read(chunk)
-			buf = append(buf, chunk[:n]...)
-			if i := bytes.Index(buf, []byte("running on ")); i >= 0 {
-				if j := bytes.IndexByte(buf[i:], '\n'); j >= 0 {
-					go io.Copy(io.Discard, stdout)
-					return cmd, strings.TrimSpace(string(buf[i+len("running on ") : i+j]))
-				}
-			}
-			if err != nil {
-				break
-			}
-		}
-		cmd.Process.Kill()
-		t.Fatalf("server did not start: %s", buf)
-		return nil, ""
-	}
+	start := func() (*exec.Cmd, string) { return startBinary(t, bin, data) }
 	cmd, url := start()
 	var mu sync.Mutex
 	var acked []string
@@ -558,5 +564,176 @@ func TestMigrateData(t *testing.T) {
 	resp, receipt = post(t, s.URL+"/api/v1/requests", intakeBody("2026-11-01", "erika@example.org", "Nach dem Umzug", "Neue Anfrage."))
 	if resp.StatusCode != 201 || receipt["ticket_number"] != "F-101202" {
 		t.Errorf("intake after the copy: %d %v, want F-101202", resp.StatusCode, receipt["ticket_number"])
+	}
+}
+
+// TestCluster runs two nodes on one PostgreSQL database, started at the
+// same moment: intake on both at once gives unique ticket numbers that
+// either node finds, an event published on one node reaches a stream on
+// the other, and the periodic jobs run on exactly one node and move to the
+// other when that node is killed.
+func TestCluster(t *testing.T) {
+	if testing.Short() || storetest.Backend() != "postgres" {
+		t.Skip("needs PostgreSQL (FRIST_TEST_POSTGRES_DSN); runs in the PostgreSQL pass")
+	}
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "frist")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	url := storetest.Schema(t)
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for _, d := range dirs {
+		databases.Store(d, url)
+	}
+	nodes := make([]*exec.Cmd, 2)
+	urls := make([]string, 2)
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Add(1)
+		go func() { defer wg.Done(); nodes[i], urls[i] = startBinary(t, bin, dirs[i]) }()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	if out, err := run(t, "a long enough password\n", "user", "add", "--data-dir", dirs[0], "--email", "max@example.org", "--name", "Max", "--role", "agent"); err != nil {
+		t.Fatal(out, err)
+	}
+	out, err := run(t, "", "token", "create", "--data-dir", dirs[0], "--email", "max@example.org", "--name", "cluster")
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	token := strings.Fields(out)[len(strings.Fields(out))-1]
+	get := func(u string) (int, string) {
+		req, _ := http.NewRequest("GET", u, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+
+	// A stream on node 1 sees what node 0 does.
+	req, _ := http.NewRequest("GET", urls[1]+"/api/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	stream, err := http.DefaultClient.Do(req)
+	if err != nil || stream.StatusCode != 200 {
+		t.Fatalf("event stream: %v %v", stream, err)
+	}
+	defer stream.Body.Close()
+	lines := make(chan string, 1024)
+	go func() {
+		buf := make([]byte, 4096)
+		var rest string
+		for {
+			n, err := stream.Body.Read(buf)
+			rest += string(buf[:n])
+			for {
+				i := strings.IndexByte(rest, '\n')
+				if i < 0 {
+					break
+				}
+				lines <- rest[:i]
+				rest = rest[i+1:]
+			}
+			if err != nil {
+				close(lines)
+				return
+			}
+		}
+	}()
+
+	// Intake on both nodes at once.
+	var mu sync.Mutex
+	numbers := map[string]int{}
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				resp, out := post(t, urls[(w+i)%2]+"/api/v1/requests", intakeBody("2026-11-01", fmt.Sprintf("kunde%d@example.org", i), "Cluster", "Zwei Knoten."))
+				if resp.StatusCode != 201 {
+					t.Errorf("intake on node %d: %d %v", (w+i)%2, resp.StatusCode, out)
+					continue
+				}
+				mu.Lock()
+				numbers[out["ticket_number"].(string)]++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(numbers) != 200 {
+		t.Errorf("%d distinct ticket numbers for 200 requests", len(numbers))
+	}
+	for n, count := range numbers {
+		if count != 1 {
+			t.Errorf("ticket number %s given %d times", n, count)
+		}
+		if code, _ := get(urls[1] + "/api/v1/tickets/" + n); code != 200 {
+			t.Errorf("node 1 does not find %s: %d", n, code)
+		}
+	}
+	created := 0
+	deadline := time.After(10 * time.Second)
+wait:
+	for created < 200 {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				break wait
+			}
+			if l == "event: ticket.created" {
+				created++
+			}
+		case <-deadline:
+			break wait
+		}
+	}
+	if created != 200 {
+		t.Errorf("node 1's stream saw %d of 200 ticket.created events", created)
+	}
+
+	// Exactly one node runs the periodic jobs; when it dies, the other
+	// takes over.
+	leaders := func() []bool {
+		var out []bool
+		for _, u := range urls {
+			code, body := get(u + "/healthz")
+			out = append(out, code == 200 && strings.Contains(body, `"jobs_leader":true`))
+		}
+		return out
+	}
+	leader := -1
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end) && leader < 0; time.Sleep(200 * time.Millisecond) {
+		switch l := leaders(); {
+		case l[0] && l[1]:
+			t.Fatal("both nodes run the periodic jobs")
+		case l[0]:
+			leader = 0
+		case l[1]:
+			leader = 1
+		}
+	}
+	if leader < 0 {
+		t.Fatal("no node runs the periodic jobs")
+	}
+	nodes[leader].Process.Signal(syscall.SIGKILL)
+	nodes[leader].Wait()
+	other := 1 - leader
+	took := time.Now()
+	for !leaders()[other] {
+		if time.Since(took) > 20*time.Second {
+			t.Fatalf("node %d did not take over the periodic jobs after node %d was killed", other, leader)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Logf("node %d took over the periodic jobs %s after node %d was killed", other, time.Since(took).Round(100*time.Millisecond), leader)
+	if resp, out := post(t, urls[other]+"/api/v1/requests", intakeBody("2026-11-01", "erika@example.org", "Danach", "Noch da.")); resp.StatusCode != 201 {
+		t.Errorf("intake after the kill: %d %v", resp.StatusCode, out)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -13,8 +14,11 @@ import (
 	"frist/internal/clock"
 	"frist/internal/config"
 	"frist/internal/desk"
+	"frist/internal/events"
 	"frist/internal/fault"
+	"frist/internal/jobs"
 	"frist/internal/server"
+	"frist/internal/store"
 )
 
 // firstAdminEmail is the login of the admin created on first start.
@@ -52,10 +56,24 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := m.firstStart(ctx, d, cfg); err != nil {
 		return err
 	}
+	bus, leader, err := cluster(ctx, cfg.DatabasePath(), log)
+	if err != nil {
+		return err
+	}
+	m.closers = append(m.closers, func() { bus.Close() })
+	d.SetBus(bus)
 	d.Start()
 	m.closers = append(m.closers, d.Close)
 
-	srv, err := server.New(cfg, d, log)
+	// Periodic work runs on one node of a cluster at a time.
+	runner := jobs.New(leader, log)
+	runner.Every("analyze", time.Hour, d.Analyze)
+	jctx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	jobsDone := make(chan struct{})
+	go func() { runner.Run(jctx); close(jobsDone) }()
+	m.closers = append(m.closers, func() { stopJobs(); <-jobsDone })
+
+	srv, err := server.New(cfg, d, log, server.JobsLeader(runner.IsLeader))
 	if err != nil {
 		return err
 	}
@@ -78,6 +96,31 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	return <-errc
+}
+
+// cluster returns the event bus and the leader election for the database:
+// in-process for SQLite, where one process owns the file; through
+// PostgreSQL for several nodes on one database. Nodes on different schemas
+// of one PostgreSQL database (search_path in the URL) are separate
+// installations and get their own channel and lock.
+func cluster(ctx context.Context, dsn string, log *slog.Logger) (events.Bus, jobs.Leader, error) {
+	if !store.IsPostgres(dsn) {
+		return events.NewMemory(), jobs.Local(), nil
+	}
+	var ns string
+	if u, err := url.Parse(dsn); err == nil {
+		ns = u.Query().Get("search_path")
+	}
+	bus, err := events.NewPostgres(ctx, dsn, log, events.WithChannel(events.Channel(ns)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("event bus: %w", err)
+	}
+	leader, err := jobs.Postgres(dsn, jobs.LockKey(ns), jobs.WithLogger(log))
+	if err != nil {
+		bus.Close()
+		return nil, nil, fmt.Errorf("jobs: %w", err)
+	}
+	return bus, leader, nil
 }
 
 // firstStart creates the first admin on an installation without accounts

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"frist/internal/desk"
 	"frist/internal/fault"
@@ -38,11 +39,18 @@ type API struct {
 	baseURL string
 	session func(*http.Request) *desk.Agent
 	methods *http.ServeMux // the route table's paths without methods, to tell 405 from 404
+
+	drainOnce sync.Once
+	draining  chan struct{} // closed when the server shuts down: streams end
 }
+
+// Drain ends open event streams, so that a graceful shutdown does not
+// wait for them; clients reconnect to another node.
+func (a *API) Drain() { a.drainOnce.Do(func() { close(a.draining) }) }
 
 // New returns the API.
 func New(o Options) *API {
-	a := &API{desk: o.Desk, log: o.Log, baseURL: strings.TrimRight(o.BaseURL, "/"), session: o.SessionAgent}
+	a := &API{desk: o.Desk, log: o.Log, baseURL: strings.TrimRight(o.BaseURL, "/"), session: o.SessionAgent, draining: make(chan struct{})}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -85,6 +93,7 @@ func (a *API) routes() []route {
 		{"PATCH", "/api/v1/tickets/{number}", agent, http.StatusOK, ticketPatch{}, ticketDetailJSON{}, a.ticketUpdate},
 		{"POST", "/api/v1/tickets/{number}/messages", agent, http.StatusCreated, messageInput{}, messageJSON{}, a.messageCreate},
 		{"GET", "/api/v1/search", agent, http.StatusOK, nil, list[searchHitJSON]{}, a.searchList},
+		{"GET", "/api/v1/events", agent, http.StatusOK, nil, nil, a.eventStream},
 
 		// Test clock: administrators of a --test-clock installation.
 		{"GET", "/api/v1/test-clock", agent, http.StatusOK, nil, clockJSON{}, a.testClockShow},
@@ -152,6 +161,9 @@ func (a *API) serve(rt route) http.Handler {
 		out, err := rt.handle(c)
 		if err != nil {
 			a.fail(w, r, err)
+			return
+		}
+		if _, ok := out.(streamed); ok {
 			return
 		}
 		if raw, ok := out.(json.RawMessage); ok {

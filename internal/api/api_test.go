@@ -424,3 +424,60 @@ func TestTickets(t *testing.T) {
 		}
 	})
 }
+
+func TestEventStream(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	open := func(who string) <-chan string {
+		req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/events", nil)
+		req.Header.Set("Authorization", "Bearer "+e.tokens[who])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream" {
+			t.Fatalf("stream: %v %v", resp, err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		lines := make(chan string, 100)
+		go func() {
+			defer close(lines)
+			buf := make([]byte, 4096)
+			var rest string
+			for {
+				n, err := resp.Body.Read(buf)
+				rest += string(buf[:n])
+				for i := strings.IndexByte(rest, '\n'); i >= 0; i = strings.IndexByte(rest, '\n') {
+					lines <- rest[:i]
+					rest = rest[i+1:]
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		return lines
+	}
+	next := func(lines <-chan string, prefix string) string {
+		t.Helper()
+		timeout := time.After(5 * time.Second)
+		for {
+			select {
+			case l := <-lines:
+				if strings.HasPrefix(l, prefix) {
+					return l
+				}
+			case <-timeout:
+				return ""
+			}
+		}
+	}
+	all, billing := open("agent"), open("billing")
+	time.Sleep(100 * time.Millisecond) // both subscribed
+	e.MustSubmit(t, e.Request("general_question"))
+	e.MustSubmit(t, e.Request("invoice_question"))
+	if l := next(all, "event: "); l != "event: ticket.created" {
+		t.Errorf("agent's stream: %q", l)
+	}
+	data := next(billing, "data: ")
+	if !strings.Contains(data, `"department":"billing"`) || strings.Contains(data, "Mustermann") || strings.Contains(data, "@example.org") {
+		t.Errorf("billing stream got %q; want only the billing ticket, without personal data", data)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"frist/internal/auth"
+	"frist/internal/events"
 	"frist/internal/fault"
 	"frist/internal/privacy"
 	"frist/internal/store"
@@ -42,7 +43,8 @@ func (d *Desk) CustomerReply(ctx context.Context, secret, body string) error {
 	if msg != "" {
 		return fault.Fields("Please write a message.", fault.FieldError{Field: "message", Message: msg})
 	}
-	return d.db.Write(ctx, func(tx *store.Tx) error {
+	var saved *ticket.Ticket
+	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.FindTicketByStatusHash(auth.HashSecret(secret))
 		if err != nil {
 			return err
@@ -57,14 +59,20 @@ func (d *Desk) CustomerReply(ctx context.Context, secret, body string) error {
 			t.Status = next
 			t.ClosedAt = timeZero
 		}
+		saved = t
 		return tx.SaveTicket(t)
 	})
+	if err == nil && saved != nil {
+		d.publish(events.KindTicketUpdated, saved, map[string]any{"status": saved.Status})
+	}
+	return err
 }
 
 // CustomerClose closes the ticket behind a status link. Closing a closed
 // ticket changes nothing.
 func (d *Desk) CustomerClose(ctx context.Context, secret string) error {
-	return d.db.Write(ctx, func(tx *store.Tx) error {
+	var saved *ticket.Ticket
+	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.FindTicketByStatusHash(auth.HashSecret(secret))
 		if err != nil {
 			return err
@@ -77,6 +85,11 @@ func (d *Desk) CustomerClose(ctx context.Context, secret string) error {
 		}
 		t.Status = ticket.Closed
 		t.ClosedAt = tx.Now()
+		saved = t
 		return tx.SaveTicket(t)
 	})
+	if err == nil && saved != nil {
+		d.publish(events.KindTicketUpdated, saved, map[string]any{"status": saved.Status})
+	}
+	return err
 }

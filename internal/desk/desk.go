@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -15,9 +16,11 @@ import (
 	"time"
 
 	"frist/internal/clock"
+	"frist/internal/events"
 	"frist/internal/fault"
 	"frist/internal/policy"
 	"frist/internal/store"
+	"frist/internal/ticket"
 )
 
 // Desk is the set of use cases over one database.
@@ -27,6 +30,7 @@ type Desk struct {
 	clock  clock.Clock
 	policy atomic.Pointer[loadedPolicy]
 
+	bus       events.Bus // live updates; in-process unless SetBus gives another
 	intake    chan *submission
 	stop      chan struct{}
 	wg        sync.WaitGroup
@@ -43,7 +47,7 @@ type loadedPolicy struct {
 // default policy when none was ever applied. Call Start to begin accepting
 // requests and Close to stop.
 func New(ctx context.Context, db *store.DB, log *slog.Logger) (*Desk, error) {
-	d := &Desk{db: db, log: log, clock: db.Clock(), intake: make(chan *submission, 1024), stop: make(chan struct{})}
+	d := &Desk{db: db, log: log, clock: db.Clock(), bus: events.NewMemory(), intake: make(chan *submission, 1024), stop: make(chan struct{})}
 	if err := d.loadPolicy(ctx); fault.Code(err) == fault.NotFound {
 		if _, err := d.ApplyPolicy(ctx, policy.DefaultYAML()); err != nil {
 			return nil, fmt.Errorf("apply default policy: %w", err)
@@ -131,28 +135,49 @@ func (d *Desk) loadPolicy(ctx context.Context) error {
 	return nil
 }
 
+// SetBus replaces the in-process event bus, e.g. with the PostgreSQL bus
+// that reaches every node. Call it before Start.
+func (d *Desk) SetBus(b events.Bus) { d.bus = b }
+
+// Events returns the event bus: subscribe to follow tickets live.
+func (d *Desk) Events() events.Bus { return d.bus }
+
+// publish announces a change after its transaction committed. Events are
+// hints for live views; a failure to publish is logged, not returned.
+func (d *Desk) publish(kind string, t *ticket.Ticket, data any) {
+	e := events.Event{Kind: kind, TicketID: t.ID, Department: t.Department, At: d.clock.Now()}
+	if data != nil {
+		b, err := json.Marshal(data)
+		if err != nil {
+			d.log.Error("publish", "kind", kind, "err", err)
+			return
+		}
+		e.Data = b
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := d.bus.Publish(ctx, e); err != nil {
+		d.log.Warn("publish", "kind", kind, "err", err)
+	}
+}
+
+// Analyze refreshes the query planner's statistics. It is a periodic job:
+// hourly, on one node of a cluster.
+func (d *Desk) Analyze(ctx context.Context) error {
+	return d.db.Write(ctx, func(tx *store.Tx) error { return tx.Analyze() })
+}
+
 // watchPolicy picks up a policy applied by another process (`frist policy
-// apply` next to a running server) within a few seconds, and refreshes the
-// query planner's statistics hourly so that queue queries keep their plans
-// as the data grows.
+// apply` next to a running server, or another node) within a few seconds.
 func (d *Desk) watchPolicy() {
 	defer d.wg.Done()
 	t := time.NewTicker(3 * time.Second)
 	defer t.Stop()
-	var analyzed time.Time
 	for {
 		select {
 		case <-d.stop:
 			return
 		case <-t.C:
-			if time.Since(analyzed) > time.Hour {
-				analyzed = time.Now()
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-				if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.Analyze() }); err != nil {
-					d.log.Error("analyze", "err", err)
-				}
-				cancel()
-			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			var id int64
 			err := d.db.Read(ctx, func(tx *store.Tx) error {

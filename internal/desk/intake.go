@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"frist/internal/auth"
+	"frist/internal/events"
 	"frist/internal/fault"
 	"frist/internal/policy"
 	"frist/internal/privacy"
@@ -192,6 +193,7 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 	if err := <-s.done; err != nil {
 		return nil, err
 	}
+	d.publish(events.KindTicketCreated, t, map[string]any{"status": t.Status, "priority": t.Priority, "first_response_due": t.FirstResponseDue})
 	return &Receipt{Ticket: t, StatusSecret: secret}, nil
 }
 

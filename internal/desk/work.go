@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"frist/internal/auth"
+	"frist/internal/events"
 	"frist/internal/fault"
 	"frist/internal/privacy"
 	"frist/internal/store"
@@ -108,6 +109,7 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 	if in.Internal {
 		m.Visibility = ticket.Internal
 	}
+	var saved *ticket.Ticket
 	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.FindTicket(id)
 		if err != nil {
@@ -141,11 +143,13 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 		if err := d.setStatus(tx, a, t, next); err != nil {
 			return err
 		}
+		saved = t
 		return tx.SaveTicket(t)
 	})
 	if err != nil {
 		return nil, err
 	}
+	d.publish(events.KindTicketUpdated, saved, map[string]any{"status": saved.Status, "message": m.Visibility})
 	return m, nil
 }
 
@@ -183,11 +187,13 @@ type TicketUpdate struct {
 func (d *Desk) UpdateTicket(ctx context.Context, a *Agent, id int64, u TicketUpdate) (*ticket.Ticket, error) {
 	p := d.Policy()
 	var out *ticket.Ticket
+	var assigneeBefore int64
 	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.FindTicket(id)
 		if err != nil {
 			return err
 		}
+		assigneeBefore = t.AssigneeID
 		if !mayAccess(a, t.Department) {
 			return errNotFound
 		}
@@ -240,7 +246,14 @@ func (d *Desk) UpdateTicket(ctx context.Context, a *Agent, id int64, u TicketUpd
 		out, err = tx.FindTicket(id)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	d.publish(events.KindTicketUpdated, out, map[string]any{"status": out.Status, "priority": out.Priority})
+	if out.AssigneeID != assigneeBefore {
+		d.publish(events.KindTicketAssigned, out, map[string]any{"assignee_id": out.AssigneeID})
+	}
+	return out, nil
 }
 
 func idText(id int64) string {

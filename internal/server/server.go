@@ -7,6 +7,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,12 +27,12 @@ type Server struct {
 }
 
 // New builds the handler chain. It does not listen yet.
-func New(cfg config.Config, d *desk.Desk, log *slog.Logger) (*Server, error) {
-	h, err := Handler(cfg, d, log)
+func New(cfg config.Config, d *desk.Desk, log *slog.Logger, opts ...Option) (*Server, error) {
+	h, drain, err := handler(cfg, d, log, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return &Server{
+	srv := &Server{
 		log: log,
 		http: &http.Server{
 			Handler:           h,
@@ -40,22 +41,48 @@ func New(cfg config.Config, d *desk.Desk, log *slog.Logger) (*Server, error) {
 			IdleTimeout:       120 * time.Second,
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		},
-	}, nil
+	}
+	srv.http.RegisterOnShutdown(drain)
+	return srv, nil
 }
 
+// Option adjusts the server.
+type Option func(*options)
+
+type options struct {
+	leader func() bool
+}
+
+// JobsLeader tells /healthz whether this node runs the periodic jobs.
+func JobsLeader(f func() bool) Option { return func(o *options) { o.leader = f } }
+
 // Handler returns Frist's whole HTTP handler with its middleware.
-func Handler(cfg config.Config, d *desk.Desk, log *slog.Logger) (http.Handler, error) {
+func Handler(cfg config.Config, d *desk.Desk, log *slog.Logger, opts ...Option) (http.Handler, error) {
+	h, _, err := handler(cfg, d, log, opts...)
+	return h, err
+}
+
+// handler returns the handler and a function that ends long-lived
+// responses (event streams) at shutdown.
+func handler(cfg config.Config, d *desk.Desk, log *slog.Logger, opts ...Option) (http.Handler, func(), error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
 	w, err := web.New(web.Options{Desk: d, Log: log, BaseURL: cfg.BaseURL, Secure: cfg.Secure()})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a := api.New(api.Options{Desk: d, Log: log, BaseURL: cfg.BaseURL, SessionAgent: w.Agent})
 	mux := http.NewServeMux()
 	w.Routes(mux)
 	a.Routes(mux)
+	// Health for load balancers and operators: 200 while serving, and
+	// whether this node runs the periodic jobs of the cluster.
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ok\n"))
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		fmt.Fprintf(w, "{\"status\":\"ok\",\"jobs_leader\":%t}\n", o.leader != nil && o.leader())
 	})
 
 	intake := newLimiter(cfg.IntakeRateLimit, 10*cfg.IntakeRateLimit)
@@ -80,7 +107,7 @@ func Handler(cfg config.Config, d *desk.Desk, log *slog.Logger) (http.Handler, e
 	h = rateLimit(h, limited)
 	h = securityHeaders(h)
 	h = logRequests(h, mux, log)
-	return h, nil
+	return h, a.Drain, nil
 }
 
 // Serve serves on ln until Shutdown.

@@ -33,6 +33,11 @@ type dialect struct {
 	searchMatch string
 	searchArgs  func(words []string) []any
 
+	// searchWindow: search the newest searchWindow messages first, then
+	// the rest through the index (see Tx.Search); 0 to let the database
+	// choose.
+	searchWindow int64
+
 	// indexInsert adds one message to the search index; indexArgs gives
 	// its arguments.
 	indexInsert string
@@ -69,6 +74,7 @@ var postgresDialect = &dialect{
 	readOnlyTx:    true,
 	numbered:      true,
 	migrationLock: "7246311",
+	searchWindow:  2000,
 	// A ticket is indexed with the text search configuration of its
 	// language; a query matches in either, so that German and English
 	// words are both found with their stems.

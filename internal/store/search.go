@@ -19,6 +19,9 @@ type SearchFilter struct {
 	Limit           int // 1..100, default 20
 }
 
+// hit is a message that matched and its ticket.
+type hit struct{ msg, ticket int64 }
+
 // SearchHit is one ticket found, with the message that matched.
 type SearchHit struct {
 	Ticket  *ticket.Ticket
@@ -65,62 +68,108 @@ func (tx *Tx) Search(f SearchFilter) ([]SearchHit, string, error) {
 	if !f.IncludeInternal {
 		where = append(where, `m.visibility = 'public'`)
 	}
+	var cursor int64
 	if f.Cursor != "" {
 		c, err := strconv.ParseInt(f.Cursor, 10, 64)
 		if err != nil {
 			return nil, "", errCursor
 		}
+		cursor = c
 		where = append(where, `s.rowid < ?`)
 		args = append(args, c)
 	}
 	// Fetch a few more message hits than tickets wanted: several messages
 	// of one ticket may match.
-	args = append(args, 3*f.Limit+1)
-	rows, err := tx.query(`SELECT s.rowid, m.ticket_id FROM message_search s
+	want := 3*f.Limit + 1
+	fetch := func(where []string, args []any, order string, n int) ([]hit, error) {
+		args = append(args, n)
+		rows, err := tx.query(`SELECT s.rowid, m.ticket_id FROM message_search s
 		JOIN messages m ON m.id = s.rowid JOIN tickets t ON t.id = m.ticket_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY s.rowid DESC LIMIT ?`, args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("search: %w", err)
-	}
-	type hit struct{ msg, ticket int64 }
-	var hits []hit
-	for rows.Next() {
-		var h hit
-		if err := rows.Scan(&h.msg, &h.ticket); err != nil {
-			rows.Close()
-			return nil, "", err
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
 		}
-		hits = append(hits, h)
+		defer rows.Close()
+		var hits []hit
+		for rows.Next() {
+			var h hit
+			if err := rows.Scan(&h.msg, &h.ticket); err != nil {
+				return nil, err
+			}
+			hits = append(hits, h)
+		}
+		return hits, rows.Err()
+	}
+	var hits []hit
+	var err error
+	if window := tx.d.searchWindow; window > 0 {
+		hits, err = tx.searchWindowed(words, where, args, cursor, window, want, fetch)
+	} else {
+		hits, err = fetch(where, args, `s.rowid DESC`, want)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	// One ticket per hit, up to the page size; then load the page's
+	// tickets and messages with one query each.
+	seen := map[int64]bool{}
+	var page []hit
+	next := ""
+	for i, h := range hits {
+		if len(page) == f.Limit {
+			next = strconv.FormatInt(hits[i-1].msg, 10)
+			break
+		}
+		if !seen[h.ticket] {
+			seen[h.ticket] = true
+			page = append(page, h)
+		}
+	}
+	if len(page) == 0 {
+		return nil, "", nil
+	}
+	ticketIDs, msgIDs := make([]any, len(page)), make([]any, len(page))
+	for i, h := range page {
+		ticketIDs[i], msgIDs[i] = h.ticket, h.msg
+	}
+	tickets := map[int64]*ticket.Ticket{}
+	rows, err := tx.query(`SELECT `+ticketColumns+ticketFrom+`WHERE t.id IN (`+placeholders(len(page))+`)`, ticketIDs...)
+	if err != nil {
+		return nil, "", fmt.Errorf("search: load tickets: %w", err)
+	}
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			rows.Close()
+			return nil, "", fmt.Errorf("search: load tickets: %w", err)
+		}
+		tickets[t.ID] = t
+	}
+	rows.Close()
+	messages := map[int64]ticket.Message{}
+	rows, err = tx.query(`SELECT id, ticket_id, visibility, author, body, created_at FROM messages WHERE id IN (`+placeholders(len(page))+`)`, msgIDs...)
+	if err != nil {
+		return nil, "", fmt.Errorf("search: load messages: %w", err)
+	}
+	for rows.Next() {
+		var m ticket.Message
+		if err := rows.Scan(&m.ID, &m.TicketID, &m.Visibility, &m.Author, &m.Body, scanTime(&m.CreatedAt)); err != nil {
+			rows.Close()
+			return nil, "", fmt.Errorf("search: load messages: %w", err)
+		}
+		messages[m.ID] = m
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
-	seen := map[int64]bool{}
 	var out []SearchHit
-	next := ""
-	for i, h := range hits {
-		if len(out) == f.Limit {
-			next = strconv.FormatInt(hits[i-1].msg, 10)
-			break
+	for _, h := range page {
+		if t, ok := tickets[h.ticket]; ok {
+			out = append(out, SearchHit{Ticket: t, Message: messages[h.msg]})
 		}
-		if seen[h.ticket] {
-			continue
-		}
-		seen[h.ticket] = true
-		t, err := scanTicket(tx.queryRow(`SELECT `+ticketColumns+ticketFrom+`WHERE t.id = ?`, h.ticket))
-		if err != nil {
-			return nil, "", fmt.Errorf("search: load ticket: %w", err)
-		}
-		var m ticket.Message
-		err = tx.queryRow(`SELECT id, ticket_id, visibility, author, body, created_at FROM messages WHERE id = ?`, h.msg).
-			Scan(&m.ID, &m.TicketID, &m.Visibility, &m.Author, &m.Body, scanTime(&m.CreatedAt))
-		if err != nil {
-			return nil, "", fmt.Errorf("search: load message: %w", err)
-		}
-		out = append(out, SearchHit{Ticket: t, Message: m})
 	}
-	if next == "" && len(hits) == 3*f.Limit+1 {
+	if next == "" && len(hits) == want {
 		next = strconv.FormatInt(hits[len(hits)-2].msg, 10)
 	}
 	return out, next, nil
@@ -132,4 +181,67 @@ func (tx *Tx) CountIndexRows() (int, error) {
 	var n int
 	err := tx.queryRow(`SELECT count(*) FROM message_search`).Scan(&n)
 	return n, err
+}
+
+// searchWindowed finds the newest want matches below cursor in two steps
+// that need no estimate of how common the words are, which PostgreSQL's
+// planner gets wrong enough to walk a million rows where an index finds
+// ten. First the newest window messages, walked newest first: for a common
+// word that is a full page at once. Then, for rarer words, the index alone
+// gives the ids of older matches (newest first, a thousand at a time) and
+// only those ids are joined with tickets for the permission filters.
+// where[0] is the match condition and args start with its arguments.
+func (tx *Tx) searchWindowed(words []string, where []string, args []any, cursor, window int64, want int, fetch func([]string, []any, string, int) ([]hit, error)) ([]hit, error) {
+	upper := cursor
+	if upper == 0 {
+		if err := tx.queryRow(`SELECT COALESCE(MAX(rowid), 0) + 1 FROM message_search`).Scan(&upper); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
+	lower := upper - window
+	hits, err := fetch(append(where[:len(where):len(where)], `s.rowid >= ?`), append(args[:len(args):len(args)], lower), `s.rowid DESC`, want)
+	if err != nil {
+		return nil, err
+	}
+	matchArgs := tx.d.searchArgs(words)
+	filters, filterArgs := where[1:], args[len(matchArgs):]
+	if cursor != 0 {
+		// The cursor bound is the last filter; lower is below it anyway.
+		filters, filterArgs = filters[:len(filters)-1], filterArgs[:len(filterArgs)-1]
+	}
+	const step = 1000
+	for len(hits) < want && lower > 0 {
+		rows, err := tx.query(`SELECT rowid FROM message_search s WHERE `+where[0]+` AND s.rowid < ? ORDER BY s.rowid + 0 DESC LIMIT ?`,
+			append(matchArgs[:len(matchArgs):len(matchArgs)], lower, step)...)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		var ids []any
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 {
+			break
+		}
+		more, err := fetch(append(filters[:len(filters):len(filters)], `s.rowid IN (`+placeholders(len(ids))+`)`),
+			append(filterArgs[:len(filterArgs):len(filterArgs)], ids...), `s.rowid DESC`, want-len(hits))
+		if err != nil {
+			return nil, err
+		}
+		hits = append(hits, more...)
+		if len(ids) < step {
+			break
+		}
+		lower = ids[len(ids)-1].(int64)
+	}
+	return hits, nil
 }

@@ -27,9 +27,10 @@ import (
 	"frist/internal/clock"
 	"frist/internal/fault"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
+	_ "modernc.org/sqlite"           // registers the "sqlite" driver
 )
 
 //go:embed migrations
@@ -106,10 +107,25 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 // openPostgres opens a pool on a PostgreSQL database. Every node of a
 // cluster opens its own; the database coordinates them.
 func openPostgres(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
-	pool, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	// Plan every query with its actual values: a generic plan cannot tell
+	// the newest page of a queue or a rare search word from a common one
+	// and would walk a million rows where an index finds ten.
+	if _, ok := cfg.RuntimeParams["plan_cache_mode"]; !ok {
+		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
+	// Frist's queries read a page each; starting parallel workers costs
+	// more than it saves.
+	if _, ok := cfg.RuntimeParams["max_parallel_workers_per_gather"]; !ok {
+		cfg.RuntimeParams["max_parallel_workers_per_gather"] = "0"
+	}
+	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
+		cfg.RuntimeParams["application_name"] = "frist"
+	}
+	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(16)
 	pool.SetMaxIdleConns(16)
 	pool.SetConnMaxIdleTime(5 * time.Minute)

@@ -192,6 +192,11 @@ func (tx *Tx) CountIndexRows() (int, error) {
 // only those ids are joined with tickets for the permission filters.
 // where[0] is the match condition and args start with its arguments.
 func (tx *Tx) searchWindowed(words []string, where []string, args []any, cursor, window int64, want int, fetch func([]string, []any, string, int) ([]hit, error)) ([]hit, error) {
+	// Plan with the actual bounds: a generic plan would not know that
+	// the window is a thousandth of the table.
+	if _, err := tx.exec(`SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
 	upper := cursor
 	if upper == 0 {
 		if err := tx.queryRow(`SELECT COALESCE(MAX(rowid), 0) + 1 FROM message_search`).Scan(&upper); err != nil {

@@ -111,12 +111,6 @@ func openPostgres(ctx context.Context, dsn string, clk clock.Clock) (*DB, error)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	// Plan every query with its actual values: a generic plan cannot tell
-	// the newest page of a queue or a rare search word from a common one
-	// and would walk a million rows where an index finds ten.
-	if _, ok := cfg.RuntimeParams["plan_cache_mode"]; !ok {
-		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-	}
 	// Frist's queries read a page each; starting parallel workers costs
 	// more than it saves.
 	if _, ok := cfg.RuntimeParams["max_parallel_workers_per_gather"]; !ok {

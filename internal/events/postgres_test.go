@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -13,30 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"frist/internal/events"
+	"frist/internal/store/storetest"
 )
-
-// postgresDSN returns the test database or skips the test.
-func postgresDSN(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv("FRIST_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("FRIST_TEST_POSTGRES_DSN not set")
-	}
-	return dsn
-}
-
-// withApplicationName returns dsn with application_name set, in either DSN
-// syntax, so that a test can find its connections in pg_stat_activity.
-func withApplicationName(dsn, name string) string {
-	if strings.Contains(dsn, "://") {
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
-		return dsn + sep + "application_name=" + name
-	}
-	return dsn + " application_name=" + name
-}
 
 // unique returns a name no other test run uses, fit for a channel or an
 // application_name.
@@ -58,7 +35,7 @@ func newPostgresBus(t *testing.T, dsn, channel string) events.Bus {
 }
 
 func TestPostgres(t *testing.T) {
-	dsn := postgresDSN(t)
+	dsn := storetest.DSN(t)
 	testBus(t, func(t *testing.T) events.Bus {
 		return newPostgresBus(t, dsn, unique("frist_test"))
 	})
@@ -68,7 +45,7 @@ func TestPostgres(t *testing.T) {
 // event published on either reaches the subscribers of both.
 func TestPostgresNodes(t *testing.T) {
 	t.Parallel()
-	dsn := postgresDSN(t)
+	dsn := storetest.DSN(t)
 	channel := unique("frist_test")
 	a, b := newPostgresBus(t, dsn, channel), newPostgresBus(t, dsn, channel)
 	subs := map[string]*events.Subscription{
@@ -99,10 +76,10 @@ func TestPostgresNodes(t *testing.T) {
 // announces KindResync, and delivers events published afterwards.
 func TestPostgresReconnect(t *testing.T) {
 	t.Parallel()
-	dsn := postgresDSN(t)
+	dsn := storetest.DSN(t)
 	app := unique("frist_test")
 	channel := unique("frist_test")
-	bus := newPostgresBus(t, withApplicationName(dsn, app), channel)
+	bus := newPostgresBus(t, storetest.WithApplicationName(dsn, app), channel)
 	s := bus.Subscribe(10)
 
 	admin := connect(t, dsn)
@@ -132,10 +109,10 @@ func TestPostgresReconnect(t *testing.T) {
 // interval: it pings, keeps its connection and still delivers.
 func TestPostgresQuietListener(t *testing.T) {
 	t.Parallel()
-	dsn := postgresDSN(t)
+	dsn := storetest.DSN(t)
 	app := unique("frist_test")
 	log := slog.New(slog.NewTextHandler(t.Output(), nil))
-	bus, err := events.NewPostgres(t.Context(), withApplicationName(dsn, app), log,
+	bus, err := events.NewPostgres(t.Context(), storetest.WithApplicationName(dsn, app), log,
 		events.WithChannel(unique("frist_test")), events.WithCheckInterval(50*time.Millisecond))
 	if err != nil {
 		t.Fatalf("NewPostgres: %v", err)

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	mathrand "math/rand/v2"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"frist/internal/jobs"
+	"frist/internal/store/storetest"
 )
 
 // Short intervals keep the tests quick: takeover needs about retry + 2×check.
@@ -24,29 +24,6 @@ const (
 	testJob   = 20 * time.Millisecond
 )
 
-// postgresDSN returns the test database or skips the test.
-func postgresDSN(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv("FRIST_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("FRIST_TEST_POSTGRES_DSN not set")
-	}
-	return dsn
-}
-
-// withApplicationName returns dsn with application_name set, in either DSN
-// syntax, so that a test can find its connections in pg_stat_activity.
-func withApplicationName(dsn, name string) string {
-	if strings.Contains(dsn, "://") {
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
-		return dsn + sep + "application_name=" + name
-	}
-	return dsn + " application_name=" + name
-}
-
 // testKey returns an advisory lock key no other test uses.
 func testKey() int64 { return mathrand.Int64() }
 
@@ -55,7 +32,7 @@ func testKey() int64 { return mathrand.Int64() }
 func newLeader(t *testing.T, dsn string, key int64) (jobs.Leader, string) {
 	t.Helper()
 	app := "frist_test_" + strings.ToLower(rand.Text())
-	l, err := jobs.Postgres(withApplicationName(dsn, app), key,
+	l, err := jobs.Postgres(storetest.WithApplicationName(dsn, app), key,
 		jobs.WithRetryInterval(testRetry), jobs.WithCheckInterval(testCheck), jobs.WithLogger(testLogger(t)))
 	if err != nil {
 		t.Fatalf("Postgres: %v", err)
@@ -65,7 +42,7 @@ func newLeader(t *testing.T, dsn string, key int64) (jobs.Leader, string) {
 
 func TestPostgresLeader(t *testing.T) {
 	t.Parallel()
-	dsn := postgresDSN(t)
+	dsn := storetest.DSN(t)
 	key := testKey()
 	a, _ := newLeader(t, dsn, key)
 	b, _ := newLeader(t, dsn, key)
@@ -261,7 +238,7 @@ func (c *cluster) summary() string {
 // within a few seconds, and the two never lead at once.
 func TestPostgresFailover(t *testing.T) {
 	t.Parallel()
-	c := newCluster(t, postgresDSN(t), "a", "b")
+	c := newCluster(t, storetest.DSN(t), "a", "b")
 	first := c.leader(0)
 	time.Sleep(300 * time.Millisecond) // let the other node try and fail
 	terms := c.termCount()
@@ -285,7 +262,7 @@ func TestPostgresFailover(t *testing.T) {
 // within a few seconds, never two at once.
 func TestPostgresConnectionKilled(t *testing.T) {
 	t.Parallel()
-	dsn := postgresDSN(t)
+	dsn := storetest.DSN(t)
 	c := newCluster(t, dsn, "a", "b")
 	admin, err := pgx.Connect(t.Context(), dsn)
 	if err != nil {

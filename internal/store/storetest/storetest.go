@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"frist/internal/clock"
@@ -107,4 +108,28 @@ func Open(t testing.TB, clk clock.Clock) *store.DB {
 		t.Fatalf("migrate: %v", err)
 	}
 	return db
+}
+
+// DSN returns the PostgreSQL test server's DSN, or skips the test without
+// FRIST_TEST_POSTGRES_DSN.
+func DSN(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv(DSNVariable)
+	if dsn == "" {
+		t.Skip(DSNVariable + " is not set")
+	}
+	return dsn
+}
+
+// WithApplicationName returns dsn with application_name set, in either DSN
+// syntax, so that a test can find its connections in pg_stat_activity.
+func WithApplicationName(dsn, name string) string {
+	if strings.Contains(dsn, "://") {
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		return dsn + sep + "application_name=" + name
+	}
+	return dsn + " application_name=" + name
 }

@@ -3,6 +3,7 @@ package desk_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"frist/internal/desk"
 	"frist/internal/desk/desktest"
 	"frist/internal/fault"
+	"frist/internal/policy"
 	"frist/internal/store"
 	"frist/internal/ticket"
 )
@@ -244,5 +246,51 @@ func TestTestClock(t *testing.T) {
 	rc := e.MustSubmit(t, e.Request("general_question"))
 	if rc.Ticket.CreatedAt.Before(now) {
 		t.Errorf("ticket created at %s, before test clock %s", rc.Ticket.CreatedAt, now)
+	}
+}
+
+// TestRouting applies a policy with routing rules: a matching request goes
+// to the rule's department at the rule's priority, and the ticket's history
+// names the rule; others stay with their request type's department.
+func TestRouting(t *testing.T) {
+	t.Parallel()
+	e := desktest.New(t)
+	ctx := context.Background()
+	rules := `
+routing:
+  - id: outage
+    name: Störungen
+    when: {words: [ausfall, outage]}
+    department: technical
+    priority: urgent
+`
+	if _, err := e.Desk.ApplyPolicy(ctx, append(policy.DefaultYAML(), []byte(rules)...)); err != nil {
+		t.Fatal(err)
+	}
+	r := e.Request("general_question")
+	r.Subject = "Totaler Ausfall seit heute Morgen"
+	routed := e.MustSubmit(t, r).Ticket
+	plain := e.MustSubmit(t, e.Request("general_question")).Ticket
+	if routed.Department != "technical" || routed.Priority != ticket.Urgent {
+		t.Errorf("routed ticket: %s, %s; want technical, urgent", routed.Department, routed.Priority)
+	}
+	if plain.Department != "support" || plain.Priority != ticket.Normal {
+		t.Errorf("other ticket: %s, %s; want support, normal", plain.Department, plain.Priority)
+	}
+	admin := e.MustCreateAgent(t, "admin@example.org", "Admin", auth.Admin)
+	v, err := e.Desk.Ticket(ctx, admin, routed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(v.Changes, func(c ticket.Change) bool { return c.Field == "routed" && c.To == "outage" }) {
+		t.Errorf("history does not name the rule: %+v", v.Changes)
+	}
+	bad := `
+routing:
+  - id: lost
+    department: nowhere
+`
+	if _, err := e.Desk.ApplyPolicy(ctx, append(policy.DefaultYAML(), []byte(bad)...)); err == nil || !strings.Contains(err.Error(), "nowhere") {
+		t.Errorf("a rule to an unknown department was applied: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"frist/internal/fault"
 	"frist/internal/policy"
 	"frist/internal/privacy"
+	"frist/internal/routing"
 	"frist/internal/store"
 	"frist/internal/ticket"
 )
@@ -176,8 +177,15 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 		Fields:        r.Fields,
 		NoticeVersion: p.Notice.Version,
 	}
+	// The policy's routing rules may send the request elsewhere than its
+	// type's department, and raise its priority; the rule is recorded.
+	routed := p.Router().Route(routing.Request{RequestType: rt.ID, Subject: r.Subject, Message: r.Message, Language: r.Language, Priority: rt.Priority, Fields: r.Fields})
+	var ruleID string
+	if routed.Rule != nil {
+		t.Department, t.Priority, ruleID = routed.Department, routed.Priority, routed.Rule.ID
+	}
 	s := &submission{
-		nt:   &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis},
+		nt:   &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RoutedBy: ruleID},
 		due:  func(now time.Time) time.Time { return p.FirstResponseDue(rt, now) },
 		done: make(chan error, 1),
 	}

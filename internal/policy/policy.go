@@ -14,6 +14,7 @@ import (
 
 	"frist/internal/period"
 	"frist/internal/privacy"
+	"frist/internal/routing"
 	"frist/internal/ticket"
 
 	"go.yaml.in/yaml/v3"
@@ -33,8 +34,10 @@ type Policy struct {
 	Fields       []privacy.Attribute `yaml:"fields,omitempty"` // attributes added to the built-in catalogue
 	Purposes     []privacy.Purpose   `yaml:"purposes,omitempty"`
 	Notice       privacy.Notice      `yaml:"privacy_notice"`
+	Routing      []routing.Rule      `yaml:"routing,omitempty"` // first match wins; none: the request type's department
 
 	catalogue *privacy.Catalogue
+	router    *routing.Rules
 	location  *time.Location
 }
 
@@ -190,8 +193,12 @@ func (p *Policy) validate() error {
 			seen[f.ID] = true
 		}
 	}
-	return nil
+	p.router, err = routing.New(p.Routing, func(id string) bool { return depts[id] }, func(id string) bool { return types[id] })
+	return err
 }
+
+// Router returns the routing rules.
+func (p *Policy) Router() *routing.Rules { return p.router }
 
 // Catalogue returns the data catalogue: built-in attributes plus Fields.
 func (p *Policy) Catalogue() *privacy.Catalogue { return p.catalogue }

@@ -1,7 +1,7 @@
 // Package routing decides where a new request goes: which department, at
 // which priority, and which rule made the decision. Rules are data from
-// the policy file; the first rule whose conditions all hold wins, and a
-// default department catches the rest. The package is pure: no database,
+// the policy file; the first rule whose conditions all hold wins, and the
+// request type's own department catches the rest. The package is pure: no database,
 // no clock, no I/O, so that a "which rule would match?" preview and intake
 // give the same answer.
 package routing
@@ -47,8 +47,8 @@ type Request struct {
 
 // Decision is where a request goes and why.
 type Decision struct {
-	Rule       *Rule           // the rule that matched, or nil for the default
-	Department string          // where the request goes
+	Rule       *Rule           // the rule that matched, or nil: the request type's department
+	Department string          // where the request goes; "" when no rule matched
 	Priority   ticket.Priority // the request's priority after the rule
 	Skills     []string        // skills an assignee needs
 }
@@ -57,26 +57,22 @@ type Decision struct {
 // logs (it names rules, never request content).
 func (d Decision) Reason() string {
 	if d.Rule == nil {
-		return "default department"
+		return "request type's department"
 	}
 	return fmt.Sprintf("rule %s (%s)", d.Rule.ID, d.Rule.Name)
 }
 
-// Rules is a validated, ordered rule list with its default department.
+// Rules is a validated, ordered rule list.
 type Rules struct {
 	rules []Rule
 	words [][]string // per rule: lower-cased words
-	def   string
 }
 
 // New validates rules against the departments and request types that
 // exist and returns them ready to route. Errors name the rule and what is
 // wrong.
-func New(rules []Rule, defaultDepartment string, departmentExists, requestTypeExists func(string) bool) (*Rules, error) {
-	if !departmentExists(defaultDepartment) {
-		return nil, fmt.Errorf("routing: default department %q does not exist", defaultDepartment)
-	}
-	r := &Rules{def: defaultDepartment}
+func New(rules []Rule, departmentExists, requestTypeExists func(string) bool) (*Rules, error) {
+	r := &Rules{}
 	seen := map[string]bool{}
 	for i, rule := range rules {
 		at := fmt.Sprintf("routing rule %d", i+1)
@@ -121,8 +117,12 @@ func New(rules []Rule, defaultDepartment string, departmentExists, requestTypeEx
 }
 
 // Route decides where a request goes: the first rule whose conditions all
-// hold, else the default department at the request's own priority.
+// hold, else no rule (Department "": the request type's department, at the
+// request's own priority). A nil *Rules has no rules.
 func (r *Rules) Route(req Request) Decision {
+	if r == nil {
+		return Decision{Priority: req.Priority}
+	}
 	var text map[string]bool
 	for i := range r.rules {
 		rule := &r.rules[i]
@@ -140,7 +140,7 @@ func (r *Rules) Route(req Request) Decision {
 			return d
 		}
 	}
-	return Decision{Department: r.def, Priority: req.Priority}
+	return Decision{Priority: req.Priority}
 }
 
 func matches(c Condition, ws []string, req Request, text map[string]bool) bool {

@@ -16,7 +16,7 @@ var (
 
 func mustRules(t *testing.T, rules []routing.Rule) *routing.Rules {
 	t.Helper()
-	r, err := routing.New(rules, "support", func(d string) bool { return slices.Contains(departments, d) }, func(rt string) bool { return slices.Contains(requestTypes, rt) })
+	r, err := routing.New(rules, func(d string) bool { return slices.Contains(departments, d) }, func(rt string) bool { return slices.Contains(requestTypes, rt) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestRoute(t *testing.T) {
 		// The first matching rule wins, even where a later one matches too.
 		{"WordBeatsType", routing.Request{RequestType: "invoice_question", Subject: "Totaler AUSFALL seit heute", Priority: ticket.Normal}, "outage", "technical", ticket.Urgent},
 		// Whole words only: "Ausfallzeit" is not "Ausfall".
-		{"WholeWordsOnly", routing.Request{RequestType: "general_question", Message: "Wie lang ist die Ausfallzeit?", Priority: ticket.Normal}, "", "support", ticket.Normal},
+		{"WholeWordsOnly", routing.Request{RequestType: "general_question", Message: "Wie lang ist die Ausfallzeit?", Priority: ticket.Normal}, "", "", ticket.Normal},
 		// Words are found in the message as well as the subject.
 		{"WordInMessage", routing.Request{RequestType: "general_question", Message: "We have an outage.", Priority: ticket.Normal}, "outage", "technical", ticket.Urgent},
 		// Field values compare case-insensitively and trimmed.
@@ -49,11 +49,11 @@ func TestRoute(t *testing.T) {
 		// A missing field fails a field condition; the next rule takes it.
 		{"FieldMissing", routing.Request{RequestType: "invoice_question", Priority: ticket.Normal}, "invoice", "billing", ticket.Normal},
 		// All conditions of a rule must hold: German complaints fall through.
-		{"AllConditions", routing.Request{RequestType: "complaint", Language: "de", Priority: ticket.Normal}, "", "support", ticket.Normal},
+		{"AllConditions", routing.Request{RequestType: "complaint", Language: "de", Priority: ticket.Normal}, "", "", ticket.Normal},
 		{"Language", routing.Request{RequestType: "complaint", Language: "en", Priority: ticket.Normal}, "english-complaints", "complaints", ticket.Normal},
 		// A rule without its own priority keeps the request's.
 		{"PriorityCondition", routing.Request{RequestType: "technical_problem", Priority: ticket.Urgent}, "urgent", "technical", ticket.Urgent},
-		{"Default", routing.Request{RequestType: "general_question", Priority: ticket.Low}, "", "support", ticket.Low},
+		{"Default", routing.Request{RequestType: "general_question", Priority: ticket.Low}, "", "", ticket.Low},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := rules.Route(tc.req)
@@ -64,7 +64,7 @@ func TestRoute(t *testing.T) {
 			if rule != tc.rule || d.Department != tc.dept || d.Priority != tc.priority {
 				t.Errorf("Route = rule %q, %s, %s; want rule %q, %s, %s", rule, d.Department, d.Priority, tc.rule, tc.dept, tc.priority)
 			}
-			if tc.rule == "" && d.Reason() != "default department" || tc.rule != "" && !strings.Contains(d.Reason(), tc.rule) {
+			if tc.rule == "" && d.Reason() != "request type's department" || tc.rule != "" && !strings.Contains(d.Reason(), tc.rule) {
 				t.Errorf("Reason = %q", d.Reason())
 			}
 		})
@@ -87,14 +87,14 @@ func TestNewErrors(t *testing.T) {
 		{"TwoWords", []routing.Rule{{ID: "a", Department: "billing", When: routing.Condition{Words: []string{"zwei Wörter"}}}}, "is not one word"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := routing.New(tc.rules, "support", func(d string) bool { return slices.Contains(departments, d) }, func(rt string) bool { return slices.Contains(requestTypes, rt) })
+			_, err := routing.New(tc.rules, func(d string) bool { return slices.Contains(departments, d) }, func(rt string) bool { return slices.Contains(requestTypes, rt) })
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want %q", err, tc.want)
 			}
 		})
 	}
-	if _, err := routing.New(nil, "nowhere", func(d string) bool { return slices.Contains(departments, d) }, func(string) bool { return true }); err == nil {
-		t.Error("unknown default department accepted")
+	if d := (*routing.Rules)(nil).Route(routing.Request{Priority: ticket.High}); d.Rule != nil || d.Department != "" || d.Priority != ticket.High {
+		t.Errorf("nil rules route to %+v", d)
 	}
 }
 
@@ -103,7 +103,7 @@ func BenchmarkRoute(b *testing.B) {
 	for i := range 20 {
 		rules = append(rules, routing.Rule{ID: "r" + string(rune('a'+i)), Department: "billing", When: routing.Condition{Words: []string{"wort" + string(rune('a'+i))}}})
 	}
-	r, err := routing.New(rules, "support", func(string) bool { return true }, func(string) bool { return true })
+	r, err := routing.New(rules, func(string) bool { return true }, func(string) bool { return true })
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -23,6 +23,7 @@ type NewTicket struct {
 	StatusHash string         // auth.HashSecret of the status link secret
 	Consent    privacy.Consent
 	LegalBasis privacy.LegalBasis
+	RoutedBy   string // id of the routing rule that chose the department, if any
 }
 
 // CreateTicket stores a new request. The customer is found by email or
@@ -61,7 +62,13 @@ func (tx *Tx) CreateTicket(nt *NewTicket) error {
 	if err := tx.createConsent(t, nt.Consent, nt.LegalBasis); err != nil {
 		return err
 	}
-	return tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "created", To: string(t.Status)}, "customer")
+	if err := tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "created", To: string(t.Status)}, "customer"); err != nil {
+		return err
+	}
+	if nt.RoutedBy == "" {
+		return nil
+	}
+	return tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "routed", To: nt.RoutedBy}, "system")
 }
 
 func (tx *Tx) createConsent(t *ticket.Ticket, c privacy.Consent, basis privacy.LegalBasis) error {

@@ -187,6 +187,7 @@ var texts = map[string]text{
 	"actor_customer":        {"Kunde/Kundin", "Customer"},
 	"actor_system":          {"System", "System"},
 	"change_status":         {"Status", "Status"},
+	"change_routed":         {"Zugeordnet durch Regel", "Routed by rule"},
 	"change_priority":       {"Priorität", "Priority"},
 	"change_department":     {"Abteilung", "Department"},
 	"change_assignee":       {"Zuständig", "Assignee"},

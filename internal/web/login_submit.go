@@ -12,8 +12,7 @@ import (
 // cookie and goes on to the page the agent wanted. Wrong credentials give
 // 401 with one generic message, whichever part was wrong.
 func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, fault.Errorf(fault.Invalid, "Invalid form."))
+	if !h.parseForm(w, r) {
 		return
 	}
 	email := r.PostForm.Get("email")

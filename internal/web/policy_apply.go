@@ -11,12 +11,7 @@ import (
 // An invalid policy changes nothing; the page shows why, with the draft
 // kept.
 func (h *Handler) policyApply(w http.ResponseWriter, r *http.Request, a *desk.Agent) {
-	if !desk.CanAdminister(a) {
-		h.fail(w, r, errForbidden)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, fault.Errorf(fault.Invalid, "Invalid form."))
+	if !h.parseForm(w, r) {
 		return
 	}
 	draft := r.PostForm.Get("policy")

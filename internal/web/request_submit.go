@@ -24,8 +24,7 @@ type requestAckPage struct {
 // acknowledgement at once (200, not a redirect) so that the status link is
 // shown exactly once and never cached.
 func (h *Handler) requestSubmit(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, fault.Errorf(fault.Invalid, "Invalid form."))
+	if !h.parseForm(w, r) {
 		return
 	}
 	v := r.PostForm

@@ -10,8 +10,7 @@ import (
 // reply reopens a waiting, resolved or closed ticket.
 func (h *Handler) statusReply(w http.ResponseWriter, r *http.Request) {
 	secret := r.PathValue("secret")
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, fault.Errorf(fault.Invalid, "Invalid form."))
+	if !h.parseForm(w, r) {
 		return
 	}
 	body := r.PostForm.Get("message")

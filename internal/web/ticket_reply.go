@@ -16,8 +16,7 @@ func (h *Handler) ticketReply(w http.ResponseWriter, r *http.Request, a *desk.Ag
 		h.fail(w, r, err)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, fault.Errorf(fault.Invalid, "Invalid form."))
+	if !h.parseForm(w, r) {
 		return
 	}
 	in := desk.ReplyInput{Body: r.PostForm.Get("body"), Internal: r.PostForm.Get("visibility") == string(ticket.Internal)}

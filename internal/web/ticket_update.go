@@ -18,8 +18,7 @@ func (h *Handler) ticketUpdate(w http.ResponseWriter, r *http.Request, a *desk.A
 		h.fail(w, r, err)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, fault.Errorf(fault.Invalid, "Invalid form."))
+	if !h.parseForm(w, r) {
 		return
 	}
 	f := r.PostForm

@@ -13,12 +13,7 @@ import (
 // role, departments). The generated one-time password is shown once, on
 // the page answering the POST, and never stored in clear.
 func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request, a *desk.Agent) {
-	if !desk.CanAdminister(a) {
-		h.fail(w, r, errForbidden)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, fault.Errorf(fault.Invalid, "Invalid form."))
+	if !h.parseForm(w, r) {
 		return
 	}
 	f := r.PostForm

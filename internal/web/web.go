@@ -103,9 +103,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /tickets/{number}", h.agentOnly(h.ticketUpdate))
 	mux.HandleFunc("POST /tickets/{number}/reply", h.agentOnly(h.ticketReply))
 	mux.HandleFunc("GET /search", h.agentOnly(h.searchShow))
-	mux.HandleFunc("GET /admin", h.agentOnly(h.adminShow))
-	mux.HandleFunc("POST /admin/users", h.agentOnly(h.userCreate))
-	mux.HandleFunc("POST /admin/policy", h.agentOnly(h.policyApply))
+	mux.HandleFunc("GET /admin", h.adminOnly(h.adminShow))
+	mux.HandleFunc("POST /admin/users", h.adminOnly(h.userCreate))
+	mux.HandleFunc("POST /admin/policy", h.adminOnly(h.policyApply))
 
 	// Anything else is a friendly 404 page. More specific patterns (the
 	// API's, health checks) take precedence.
@@ -177,6 +177,28 @@ func (h *Handler) agentOnly(fn agentHandler) http.HandlerFunc {
 		}
 		fn(w, r, a)
 	}
+}
+
+// adminOnly is agentOnly for the admin area: other roles get a friendly
+// 403 page.
+func (h *Handler) adminOnly(fn agentHandler) http.HandlerFunc {
+	return h.agentOnly(func(w http.ResponseWriter, r *http.Request, a *desk.Agent) {
+		if !desk.CanAdminister(a) {
+			h.fail(w, r, errForbidden)
+			return
+		}
+		fn(w, r, a)
+	})
+}
+
+// parseForm parses a posted form, or answers a friendly 400 page and
+// returns false.
+func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, fault.Errorf(fault.Invalid, "Invalid form."))
+		return false
+	}
+	return true
 }
 
 // safeNext returns next when it is a path on this site, else fallback. It

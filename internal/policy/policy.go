@@ -15,6 +15,7 @@ import (
 	"frist/internal/period"
 	"frist/internal/privacy"
 	"frist/internal/routing"
+	"frist/internal/sla"
 	"frist/internal/ticket"
 
 	"go.yaml.in/yaml/v3"
@@ -35,10 +36,13 @@ type Policy struct {
 	Purposes     []privacy.Purpose   `yaml:"purposes,omitempty"`
 	Notice       privacy.Notice      `yaml:"privacy_notice"`
 	Routing      []routing.Rule      `yaml:"routing,omitempty"` // first match wins; none: the request type's department
+	Calendars    []Calendar          `yaml:"calendars,omitempty"` // business-hours calendars for SLA policies and agents' working hours
+	SLA          SLA                 `yaml:"sla,omitempty"`
 
 	catalogue *privacy.Catalogue
 	router    *routing.Rules
 	location  *time.Location
+	calendars map[string]*sla.Calendar
 }
 
 // Organisation describes the installation's operator.
@@ -46,12 +50,18 @@ type Organisation struct {
 	Name     string `yaml:"name"`
 	TimeZone string `yaml:"time_zone"` // IANA zone, e.g. Europe/Berlin
 	Contact  string `yaml:"privacy_contact,omitempty"`
+	// AgentPerformanceViews switches on views of individual agents' load
+	// and response times. Off by default: in Germany such monitoring
+	// usually needs a works-council agreement (BetrVG §87(1) no. 6).
+	AgentPerformanceViews bool `yaml:"agent_performance_views,omitempty"`
 }
 
 // Department is a team that handles requests.
 type Department struct {
-	ID   string       `yaml:"id"`
-	Name privacy.Text `yaml:"name"`
+	ID         string           `yaml:"id"`
+	Name       privacy.Text     `yaml:"name"`
+	Assignment routing.Strategy `yaml:"assignment,omitempty"` // how new tickets reach agents; default manual
+	Lead       string           `yaml:"lead,omitempty"`       // email of the agent notified on SLA escalations
 }
 
 // RequestType is a kind of request the form offers.
@@ -64,6 +74,7 @@ type RequestType struct {
 	FirstResponse period.Period      `yaml:"first_response"` // target for the first answer, ISO 8601
 	LegalBasis    privacy.LegalBasis `yaml:"legal_basis"`
 	Fields        []FieldRef         `yaml:"fields,omitempty"`
+	Skills        []string           `yaml:"skills,omitempty"` // skills an assignee needs under skill-based assignment, e.g. lang:fr
 }
 
 // FieldRef is a catalogued attribute a request type asks for.
@@ -141,7 +152,7 @@ func (p *Policy) validate() error {
 		return fmt.Errorf("departments: at least one is needed")
 	}
 	depts := map[string]bool{}
-	for _, d := range p.Departments {
+	for i, d := range p.Departments {
 		if !privacy.ValidID(d.ID) || depts[d.ID] {
 			return fmt.Errorf("departments: %q is not a valid new id", d.ID)
 		}
@@ -149,6 +160,11 @@ func (p *Policy) validate() error {
 			return fmt.Errorf("department %q: name needs German and English", d.ID)
 		}
 		depts[d.ID] = true
+		if d.Assignment == "" {
+			p.Departments[i].Assignment = routing.Manual
+		} else if !d.Assignment.Valid() {
+			return fmt.Errorf("department %q: assignment %q is not one of %v", d.ID, d.Assignment, routing.Strategies)
+		}
 	}
 	if len(p.RequestTypes) == 0 {
 		return fmt.Errorf("request_types: at least one is needed")
@@ -194,8 +210,13 @@ func (p *Policy) validate() error {
 		}
 	}
 	p.router, err = routing.New(p.Routing, func(id string) bool { return depts[id] }, func(id string) bool { return types[id] })
-	return err
+	if err != nil {
+		return err
+	}
+	return p.validateSLA(depts, types)
 }
+
+func ticketPriority(s string) bool { return ticket.Priority(s).Valid() }
 
 // Router returns the routing rules.
 func (p *Policy) Router() *routing.Rules { return p.router }

@@ -17,16 +17,18 @@ var copyTables = []struct {
 	{"settings", "key, value", "key", nil},
 	{"policies", "id, body, sha256, applied_at", "id", nil},
 	{"privacy_notices", "version, language, text, sha256, published_at", "version, language", nil},
-	{"users", "id, email, name, role, departments, password_hash, disabled, created_at", "id", []string{"disabled"}},
+	{"users", "id, email, name, role, departments, password_hash, disabled, created_at, available, skills, max_open, calendar", "id", []string{"disabled", "available"}},
 	{"sessions", "token_hash, user_id, created_at, expires_at", "token_hash", nil},
 	{"api_tokens", "id, user_id, name, token_hash, created_at", "id", nil},
 	{"customers", "id, email, name, language, created_at", "id", nil},
-	{"tickets", "id, customer_id, request_type, department, status, priority, subject, language, assignee_id, status_hash, notice_version, created_at, updated_at, first_response_due, first_response_at, closed_at, due_at", "id", nil},
+	{"tickets", "id, customer_id, request_type, department, status, priority, subject, language, assignee_id, status_hash, notice_version, created_at, updated_at, first_response_due, first_response_at, closed_at, due_at, sla_policy, sla, sla_check_at", "id", nil},
 	{"ticket_fields", "ticket_id, field, value", "ticket_id, field", nil},
 	{"messages", "id, ticket_id, visibility, author, agent_id, body, created_at", "id", nil},
-	{"ticket_changes", "id, ticket_id, actor_id, actor_kind, field, from_value, to_value, created_at", "id", nil},
+	{"ticket_changes", "id, ticket_id, actor_id, actor_kind, field, from_value, to_value, created_at, reason", "id", nil},
+	{"sla_events", "id, ticket_id, department, policy, target, kind, action, due_at, created_at", "id", nil},
 	{"consents", "id, ticket_id, customer_id, notice_version, notice_sha256, language, accepted, legal_basis, created_at", "id", []string{"accepted"}},
 	{"consent_purposes", "consent_id, purpose, granted", "consent_id, purpose", []string{"granted"}},
+	{"assignment_cursors", "department, last_user_id", "department", nil},
 }
 
 // CopyProgress reports a copy's progress: the table being copied and how

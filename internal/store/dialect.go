@@ -49,7 +49,7 @@ type dialect struct {
 }
 
 // identityTables have generated ids.
-var identityTables = []string{"policies", "users", "api_tokens", "customers", "tickets", "messages", "ticket_changes", "consents"}
+var identityTables = []string{"policies", "users", "api_tokens", "customers", "tickets", "messages", "ticket_changes", "consents", "sla_events"}
 
 var sqliteDialect = &dialect{
 	name:        "sqlite",

@@ -322,6 +322,7 @@ func TestSchemasAgree(t *testing.T) {
 		if len(names) == 0 {
 			t.Fatalf("no %s migrations", dialect)
 		}
+		reAlter := regexp.MustCompile(`ALTER TABLE (\w+) ADD COLUMN (\w+)`)
 		reTable := regexp.MustCompile(`(?s)CREATE (?:VIRTUAL )?TABLE (\w+) (?:USING fts5 )?\((.*?)\n\);`)
 		for _, name := range names {
 			b, err := os.ReadFile(name)
@@ -342,6 +343,9 @@ func TestSchemasAgree(t *testing.T) {
 					}
 				}
 				out[m[1]] = cols
+			}
+			for _, m := range reAlter.FindAllStringSubmatch(string(b), -1) {
+				out[m[1]] = append(out[m[1]], m[2])
 			}
 		}
 		return out

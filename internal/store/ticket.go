@@ -38,15 +38,12 @@ func (tx *Tx) CreateTicket(nt *NewTicket) error {
 	if err != nil {
 		return fmt.Errorf("upsert customer: %w", err)
 	}
-	due := noDeadline
-	if t.FirstResponseAt.IsZero() && !t.FirstResponseDue.IsZero() {
-		due = fmtTime(t.FirstResponseDue)
-	}
+	due, policy, state, check := slaColumns(t)
 	err = tx.queryRow(`INSERT INTO tickets (customer_id, request_type, department, status, priority, subject, language,
-		status_hash, notice_version, created_at, updated_at, first_response_due, due_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		status_hash, notice_version, created_at, updated_at, first_response_due, due_at, sla_policy, sla, sla_check_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.ID, t.RequestType, t.Department, t.Status, t.Priority, t.Subject, t.Language,
-		nt.StatusHash, t.NoticeVersion, fmtTime(tx.now), fmtTime(tx.now), fmtTime(t.FirstResponseDue), due).Scan(&t.ID)
+		nt.StatusHash, t.NoticeVersion, fmtTime(tx.now), fmtTime(tx.now), fmtTime(t.FirstResponseDue), due, policy, state, check).Scan(&t.ID)
 	if err != nil {
 		return mapError(err, "Ticket")
 	}
@@ -129,7 +126,7 @@ func (tx *Tx) FindConsents(ticketID int64) ([]privacy.Consent, error) {
 
 const ticketColumns = `t.id, t.request_type, t.department, t.status, t.priority, t.subject, t.language,
 	t.assignee_id, COALESCE(u.name, ''), t.notice_version, t.created_at, t.updated_at, t.first_response_due,
-	t.first_response_at, t.closed_at, c.id, c.name, c.email, c.language`
+	t.first_response_at, t.closed_at, c.id, c.name, c.email, c.language, t.sla`
 
 const ticketFrom = ` FROM tickets t JOIN customers c ON c.id = t.customer_id LEFT JOIN users u ON u.id = t.assignee_id `
 
@@ -138,7 +135,7 @@ func scanTicket(row interface{ Scan(...any) error }) (*ticket.Ticket, error) {
 	var assignee sql.NullInt64
 	err := row.Scan(&t.ID, &t.RequestType, &t.Department, &t.Status, &t.Priority, &t.Subject, &t.Language,
 		&assignee, &t.Assignee, &t.NoticeVersion, scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.FirstResponseDue),
-		scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt), &t.Customer.ID, &t.Customer.Name, &t.Customer.Email, &t.Customer.Language)
+		scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt), &t.Customer.ID, &t.Customer.Name, &t.Customer.Email, &t.Customer.Language, scanSLA(&t.SLA))
 	t.AssigneeID = assignee.Int64
 	return t, err
 }
@@ -183,17 +180,14 @@ func (tx *Tx) findTicket(where string, arg any) (*ticket.Ticket, error) {
 // changed with AddChange.
 func (tx *Tx) SaveTicket(t *ticket.Ticket) error {
 	t.UpdatedAt = tx.now
-	due := noDeadline
-	if t.FirstResponseAt.IsZero() && !t.FirstResponseDue.IsZero() && t.Status != ticket.Closed && t.Status != ticket.Resolved {
-		due = fmtTime(t.FirstResponseDue)
-	}
+	due, policy, state, check := slaColumns(t)
 	var assignee any
 	if t.AssigneeID != 0 {
 		assignee = t.AssigneeID
 	}
 	res, err := tx.exec(`UPDATE tickets SET status = ?, priority = ?, department = ?, assignee_id = ?, updated_at = ?,
-		first_response_at = ?, closed_at = ?, due_at = ? WHERE id = ?`,
-		t.Status, t.Priority, t.Department, assignee, fmtTime(tx.now), nullTime(t.FirstResponseAt), nullTime(t.ClosedAt), due, t.ID)
+		first_response_at = ?, closed_at = ?, due_at = ?, sla_policy = ?, sla = ?, sla_check_at = ? WHERE id = ?`,
+		t.Status, t.Priority, t.Department, assignee, fmtTime(tx.now), nullTime(t.FirstResponseAt), nullTime(t.ClosedAt), due, policy, state, check, t.ID)
 	if err != nil {
 		return mapError(err, "Ticket")
 	}
@@ -211,13 +205,13 @@ func (tx *Tx) AddChange(c *ticket.Change, actorKind string) error {
 	if c.ActorID != 0 {
 		actor = c.ActorID
 	}
-	return tx.queryRow(`INSERT INTO ticket_changes (ticket_id, actor_id, actor_kind, field, from_value, to_value, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.TicketID, actor, actorKind, c.Field, c.From, c.To, fmtTime(tx.now)).Scan(&c.ID)
+	return tx.queryRow(`INSERT INTO ticket_changes (ticket_id, actor_id, actor_kind, field, from_value, to_value, reason, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.TicketID, actor, actorKind, c.Field, c.From, c.To, c.Reason, fmtTime(tx.now)).Scan(&c.ID)
 }
 
 // FindChanges returns a ticket's history, oldest first.
 func (tx *Tx) FindChanges(ticketID int64) ([]ticket.Change, error) {
-	rows, err := tx.query(`SELECT ch.id, ch.ticket_id, COALESCE(ch.actor_id, 0), COALESCE(u.name, ch.actor_kind), ch.field, ch.from_value, ch.to_value, ch.created_at
+	rows, err := tx.query(`SELECT ch.id, ch.ticket_id, COALESCE(ch.actor_id, 0), COALESCE(u.name, ch.actor_kind), ch.field, ch.from_value, ch.to_value, ch.reason, ch.created_at
 		FROM ticket_changes ch LEFT JOIN users u ON u.id = ch.actor_id WHERE ch.ticket_id = ? ORDER BY ch.id`, ticketID)
 	if err != nil {
 		return nil, err
@@ -226,7 +220,7 @@ func (tx *Tx) FindChanges(ticketID int64) ([]ticket.Change, error) {
 	var out []ticket.Change
 	for rows.Next() {
 		var c ticket.Change
-		if err := rows.Scan(&c.ID, &c.TicketID, &c.ActorID, &c.Actor, &c.Field, &c.From, &c.To, scanTime(&c.CreatedAt)); err != nil {
+		if err := rows.Scan(&c.ID, &c.TicketID, &c.ActorID, &c.Actor, &c.Field, &c.From, &c.To, &c.Reason, scanTime(&c.CreatedAt)); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
@@ -393,7 +387,7 @@ func (tx *Tx) FindTickets(f TicketFilter) ([]*ticket.Ticket, string, error) {
 		var assignee sql.NullInt64
 		err := rows.Scan(&t.ID, &t.RequestType, &t.Department, &t.Status, &t.Priority, &t.Subject, &t.Language,
 			&assignee, &t.Assignee, &t.NoticeVersion, scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.FirstResponseDue),
-			scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt), &t.Customer.ID, &t.Customer.Name, &t.Customer.Email, &t.Customer.Language, &due)
+			scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt), &t.Customer.ID, &t.Customer.Name, &t.Customer.Email, &t.Customer.Language, scanSLA(&t.SLA), &due)
 		if err != nil {
 			return nil, "", err
 		}

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"frist/internal/sla"
 )
 
 // Status is a step in the ticket life cycle.
@@ -130,6 +132,8 @@ type Ticket struct {
 	ClosedAt         time.Time // zero unless closed
 
 	NoticeVersion string // privacy notice version confirmed at intake
+
+	SLA *sla.State // the SLA clocks; nil for tickets received before SLA policies existed
 }
 
 // Number returns the ticket number shown to people.
@@ -197,7 +201,8 @@ type Change struct {
 	TicketID  int64
 	ActorID   int64  // 0 for the customer or the system
 	Actor     string // display name when loaded: agent name, "customer", "system"
-	Field     string // status, priority, department, assignee, created
+	Field     string // status, priority, department, assignee, created, routed
 	From, To  string
+	Reason    string // which rule or strategy decided, e.g. "rule:vip" or "strategy:round_robin"
 	CreatedAt time.Time
 }

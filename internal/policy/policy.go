@@ -35,7 +35,7 @@ type Policy struct {
 	Fields       []privacy.Attribute `yaml:"fields,omitempty"` // attributes added to the built-in catalogue
 	Purposes     []privacy.Purpose   `yaml:"purposes,omitempty"`
 	Notice       privacy.Notice      `yaml:"privacy_notice"`
-	Routing      []routing.Rule      `yaml:"routing,omitempty"` // first match wins; none: the request type's department
+	Routing      []routing.Rule      `yaml:"routing,omitempty"`   // first match wins; none: the request type's department
 	Calendars    []Calendar          `yaml:"calendars,omitempty"` // business-hours calendars for SLA policies and agents' working hours
 	SLA          SLA                 `yaml:"sla,omitempty"`
 

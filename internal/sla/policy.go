@@ -32,7 +32,7 @@ type Policy struct {
 	ID            string        `yaml:"id" json:"id"`
 	Name          string        `yaml:"name" json:"name"`
 	When          Match         `yaml:"when,omitempty" json:"when"`
-	Calendar      string        `yaml:"calendar,omitempty" json:"calendar"` // calendar id; "" or "24x7": around the clock
+	Calendar      string        `yaml:"calendar,omitempty" json:"calendar"`             // calendar id; "" or "24x7": around the clock
 	FirstResponse period.Period `yaml:"first_response,omitempty" json:"first_response"` // empty: the request type's
 	NextResponse  period.Period `yaml:"next_response,omitempty" json:"next_response"`
 	Resolution    period.Period `yaml:"resolution,omitempty" json:"resolution"`

@@ -27,7 +27,7 @@ func (c *Clock) Met() bool { return !c.Done.IsZero() && !c.Breached && !c.Done.A
 // time; State itself never reads a clock.
 type State struct {
 	Policy   string    `json:"policy"`
-	WarnAt   int       `json:"warn_at"`             // percent of a target after which it warns
+	WarnAt   int       `json:"warn_at"`            // percent of a target after which it warns
 	PausedAt time.Time `json:"paused_at,omitzero"` // set while the ticket waits for the customer
 	Clocks   []Clock   `json:"clocks"`
 }

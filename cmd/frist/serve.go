@@ -68,6 +68,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// Periodic work runs on one node of a cluster at a time.
 	runner := jobs.New(leader, log)
 	runner.Every("analyze", time.Hour, afterFirstInterval(d.Analyze))
+	runner.Every("sla-sweep", slaSweepInterval, func(ctx context.Context) error {
+		st, err := d.SweepSLA(ctx)
+		if st.Warnings+st.Breaches > 0 {
+			log.Info("sla sweep", "tickets", st.Tickets, "warnings", st.Warnings, "breaches", st.Breaches, "escalations", st.Escalations)
+		}
+		return err
+	})
 	jctx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})
 	go func() { runner.Run(jctx); close(jobsDone) }()
@@ -97,6 +104,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	return <-errc
 }
+
+// slaSweepInterval is how often the breach job looks for SLA warnings and
+// breaches that came due: a breach is recorded at most this late.
+const slaSweepInterval = 10 * time.Second
 
 // afterFirstInterval skips a job's first run, which the runner makes as
 // soon as a node leads. Planner statistics taken of a database that has

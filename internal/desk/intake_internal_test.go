@@ -28,7 +28,7 @@ func TestCommitFallback(t *testing.T) {
 			Subject: "Betreff", Language: "de", Customer: ticket.Customer{Name: "Erika Mustermann", Email: email, Language: "de"}, NoticeVersion: "2026-11-01"}
 		return &submission{
 			nt:   &store.NewTicket{Ticket: tk, Body: "Nachricht", StatusHash: statusHash, Consent: privacy.Consent{NoticeVersion: "2026-11-01", NoticeHash: "h", Language: "de", Accepted: true}, LegalBasis: privacy.BasisContract},
-			due:  func(now time.Time) time.Time { return now.Add(time.Hour) },
+			sla:  func(now time.Time) { tk.FirstResponseDue = now.Add(time.Hour) },
 			done: make(chan error, 1),
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"frist/internal/auth"
 	"frist/internal/policy"
 	"frist/internal/privacy"
+	"frist/internal/sla"
 	"frist/internal/store"
 	"frist/internal/ticket"
 )
@@ -105,7 +106,12 @@ func (d *Desk) seedChunk(ctx context.Context, p *policy.Policy, rng *rand.Rand, 
 				Fields:        fields,
 				NoticeVersion: p.Notice.Version,
 			}
-			t.FirstResponseDue = tx.Now().Add(-time.Duration(rng.IntN(365*24)) * time.Hour)
+			// SLA clocks as if the ticket came in within the last two days
+			// and the breach job had kept up: passed warnings and deadlines
+			// are marked (without history entries), so that a sweep finds
+			// only what falls due from now on.
+			startSLA(p, t, tx.Now().Add(-time.Duration(rng.IntN(48*3600))*time.Second))
+			t.SLA.Sweep(tx.Now())
 			nt := &store.NewTicket{Ticket: t, Body: b.String(), StatusHash: auth.HashSecret(auth.NewSecret("")),
 				Consent:    privacy.Consent{NoticeVersion: p.Notice.Version, NoticeHash: p.Notice.Hash(lang), Language: lang, Accepted: true},
 				LegalBasis: rt.LegalBasis}
@@ -118,6 +124,8 @@ func (d *Desk) seedChunk(ctx context.Context, p *policy.Policy, rng *rand.Rand, 
 				}
 				if t.Status != ticket.Open {
 					t.FirstResponseAt = tx.Now()
+					t.SLA.Meet(sla.FirstResponse, tx.Now())
+					t.SLA.Pause(tx.Now())
 				}
 				if err := tx.SaveTicket(t); err != nil {
 					return err

@@ -86,16 +86,16 @@ func (s *State) Pause(at time.Time) {
 // Paused reports whether the clocks are stopped.
 func (s *State) Paused() bool { return !s.PausedAt.IsZero() }
 
-// Resume restarts the clocks at `at`: each open clock whose deadline had
-// not passed when it paused gets the open time of the pause added. A
-// deadline that had passed stays passed.
+// Resume restarts the clocks at `at`: each open clock that was running
+// when the pause began and whose deadline had not passed gets the open
+// time of the pause added. A deadline that had passed stays passed.
 func (s *State) Resume(cal *Calendar, at time.Time) {
 	if s.PausedAt.IsZero() {
 		return
 	}
 	for i := range s.Clocks {
 		c := &s.Clocks[i]
-		if c.Done.IsZero() && c.Due.After(s.PausedAt) {
+		if c.Done.IsZero() && c.Due.After(s.PausedAt) && c.Start.Before(s.PausedAt) {
 			c.Paused += cal.Between(s.PausedAt, at)
 		}
 	}

@@ -43,6 +43,10 @@ type dialect struct {
 	indexInsert string
 	indexArgs   func(r indexRow) []any
 
+	// skipLocked ends a locking subquery: rows other transactions hold are
+	// skipped. "" on SQLite, whose single writer holds every row.
+	skipLocked string
+
 	// resetIdentities moves identity counters past the highest id after
 	// rows were copied in with their ids.
 	resetIdentities func(tx *Tx) error
@@ -71,6 +75,7 @@ var sqliteDialect = &dialect{
 
 var postgresDialect = &dialect{
 	name:          "postgres",
+	skipLocked:    " FOR UPDATE SKIP LOCKED",
 	readOnlyTx:    true,
 	numbered:      true,
 	migrationLock: "7246311",

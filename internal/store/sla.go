@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"frist/internal/sla"
 	"frist/internal/ticket"
@@ -60,4 +61,72 @@ func (s slaScanner) Scan(v any) error {
 	}
 	*s.dst = st
 	return nil
+}
+
+// SLAEvent is one entry of the SLA history: a warning, a breach or an
+// escalation. Entries are written once and never changed.
+type SLAEvent struct {
+	ID         int64
+	TicketID   int64
+	Department string
+	Policy     string
+	Target     sla.Target
+	Kind       string // sla.KindWarning, sla.KindBreach, KindEscalation
+	Action     string // for escalations: notify_lead, raise_priority, reassign
+	Due        time.Time
+	CreatedAt  time.Time
+}
+
+// KindEscalation is the SLAEvent kind of an escalation action.
+const KindEscalation = "escalation"
+
+// AddSLAEvent records an SLA warning, breach or escalation.
+func (tx *Tx) AddSLAEvent(e *SLAEvent) error {
+	e.CreatedAt = tx.now
+	return tx.queryRow(`INSERT INTO sla_events (ticket_id, department, policy, target, kind, action, due_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.TicketID, e.Department, e.Policy, string(e.Target), e.Kind, e.Action,
+		fmtTime(e.Due), fmtTime(tx.now)).Scan(&e.ID)
+}
+
+// FindSLAEvents returns a ticket's SLA history, oldest first.
+func (tx *Tx) FindSLAEvents(ticketID int64) ([]SLAEvent, error) {
+	rows, err := tx.query(`SELECT id, ticket_id, department, policy, target, kind, action, due_at, created_at
+		FROM sla_events WHERE ticket_id = ? ORDER BY id`, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SLAEvent
+	for rows.Next() {
+		var e SLAEvent
+		if err := rows.Scan(&e.ID, &e.TicketID, &e.Department, &e.Policy, &e.Target, &e.Kind, &e.Action, scanTime(&e.Due), scanTime(&e.CreatedAt)); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// DueSLAChecks returns up to limit tickets whose SLA needs a look at now
+// (a warning or a deadline has come), earliest first, locked for this
+// transaction. On PostgreSQL rows another transaction holds are skipped,
+// so that two sweeps never handle the same ticket. The query walks the
+// tickets_sla_check index: its cost grows with the tickets due, not with
+// all tickets.
+func (tx *Tx) DueSLAChecks(now time.Time, limit int) ([]*ticket.Ticket, error) {
+	rows, err := tx.query(`SELECT `+ticketColumns+ticketFrom+`WHERE t.id IN (SELECT id FROM tickets
+		WHERE sla_check_at <= ? ORDER BY sla_check_at, id LIMIT ?`+tx.d.skipLocked+`) ORDER BY t.sla_check_at, t.id`, fmtTime(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due SLA checks: %w", err)
+	}
+	defer rows.Close()
+	var out []*ticket.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }

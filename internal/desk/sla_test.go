@@ -1,0 +1,197 @@
+package desk_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"frist/internal/auth"
+	"frist/internal/desk"
+	"frist/internal/desk/desktest"
+	"frist/internal/policy"
+	"frist/internal/sla"
+	"frist/internal/ticket"
+)
+
+// slaPolicy is the default policy with a business-hours policy for the
+// technical department in front of the default ones.
+func slaPolicy(t testing.TB) []byte {
+	t.Helper()
+	y := string(policy.DefaultYAML())
+	y = strings.Replace(y, "    name: {de: Technischer Support, en: Technical support}\n", "    name: {de: Technischer Support, en: Technical support}\n    lead: lea@example.org\n", 1)
+	y = strings.Replace(y, "sla:\n  warn_at: 80\n  policies:\n", `sla:
+  warn_at: 80
+  policies:
+    - id: tech
+      name: Technik
+      when: {departments: [technical], priorities: [high]}
+      calendar: office
+      first_response: PT4H
+      next_response: PT2H
+      resolution: PT16H
+      escalate: {notify_lead: true, raise_priority: true, reassign: true}
+`, 1)
+	if _, err := policy.Parse([]byte(y)); err != nil {
+		t.Fatal(err)
+	}
+	return []byte(y)
+}
+
+func berlin(t testing.TB, s string) time.Time {
+	t.Helper()
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// near compares times to the second: the test clock runs on after Set.
+func near(a, b time.Time) bool { return a.Sub(b).Abs() < time.Second }
+
+func TestSLALifecycle(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := desktest.New(t)
+	if _, err := e.Desk.ApplyPolicy(ctx, slaPolicy(t)); err != nil {
+		t.Fatal(err)
+	}
+	lea := e.MustCreateAgent(t, "lea@example.org", "Lea Leitung", auth.Agent)
+	max := e.MustCreateAgent(t, "max@example.org", "Max Mustermann", auth.Agent)
+
+	// Friday 15:00 in Munich; the office closes at 16:00 on Fridays:
+	// one hour on Friday, three on Monday.
+	e.Clock.Set(berlin(t, "2026-12-04 15:00"))
+	rc := e.MustSubmit(t, e.Request("technical_problem"))
+	id := rc.Ticket.ID
+	if want := berlin(t, "2026-12-07 11:00"); !near(rc.Ticket.FirstResponseDue, want) {
+		t.Fatalf("promised first response %s, want %s", rc.Ticket.FirstResponseDue.In(want.Location()), want)
+	}
+	if _, err := e.Desk.UpdateTicket(ctx, lea, id, desk.TicketUpdate{AssigneeID: &max.ID}); err != nil {
+		t.Fatal(err)
+	}
+	view := func() *desk.TicketView {
+		t.Helper()
+		v, err := e.Desk.Ticket(ctx, lea, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	kinds := func(v *desk.TicketView) string {
+		var out []string
+		for _, x := range v.SLA {
+			out = append(out, x.Kind+":"+string(x.Target)+":"+x.Action)
+		}
+		return strings.Join(out, " ")
+	}
+	sweep := func(at string) desk.SweepStats {
+		t.Helper()
+		e.Clock.Set(berlin(t, at))
+		st, err := e.Desk.SweepSLA(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+
+	// Nothing during the weekend: the clock stands still.
+	if st := sweep("2026-12-06 23:00"); st.Tickets != 0 {
+		t.Errorf("weekend sweep looked at %d tickets", st.Tickets)
+	}
+	// 80 % of 4 h is 3 h 12 min: Monday 10:12.
+	if st := sweep("2026-12-07 10:11"); st.Warnings != 0 {
+		t.Errorf("warned early: %+v", st)
+	}
+	if st := sweep("2026-12-07 10:13"); st.Warnings != 1 || st.Breaches != 0 {
+		t.Errorf("at 10:13: %+v", st)
+	}
+	if st := sweep("2026-12-07 10:14"); st.Tickets != 0 {
+		t.Errorf("second sweep looked at %d tickets again", st.Tickets)
+	}
+	st := sweep("2026-12-07 11:01")
+	// Raised to urgent, the ticket falls under the urgent policy, whose
+	// resolution target (one day, around the clock) passed on Saturday.
+	if st.Breaches != 2 || st.Escalations != 1 {
+		t.Fatalf("at 11:01: %+v", st)
+	}
+	v := view()
+	if got, want := kinds(v), "warning:first_response: breach:first_response: escalation:first_response:notify_lead escalation:first_response:raise_priority escalation:first_response:reassign breach:resolution:"; got != want {
+		t.Errorf("SLA history\n got %s\nwant %s", got, want)
+	}
+	if v.Ticket.Priority != ticket.Urgent || v.Ticket.AssigneeID != 0 {
+		t.Errorf("after escalation: priority %s, assignee %d", v.Ticket.Priority, v.Ticket.AssigneeID)
+	}
+	var reasons []string
+	for _, c := range v.Changes {
+		if c.Reason != "" {
+			reasons = append(reasons, c.Field+"="+c.Reason)
+		}
+	}
+	if strings.Join(reasons, " ") != "priority=sla:first_response assignee=sla:first_response" {
+		t.Errorf("history reasons %v", reasons)
+	}
+	fr := v.Ticket.SLA.Clock(sla.FirstResponse)
+	if v.Ticket.SLA.Policy != "urgent" || !fr.Breached || !near(fr.BreachedDue, berlin(t, "2026-12-07 11:00")) {
+		t.Errorf("after escalation: state %+v", v.Ticket.SLA)
+	}
+
+	// A late answer stays late; lowering the priority shows a new target
+	// but keeps the breach.
+	e.Clock.Set(berlin(t, "2026-12-07 11:30"))
+	if _, err := e.Desk.Reply(ctx, max, id, desk.ReplyInput{Body: "Wir kümmern uns."}); err != nil {
+		t.Fatal(err)
+	}
+	low := ticket.Low
+	if _, err := e.Desk.UpdateTicket(ctx, lea, id, desk.TicketUpdate{Priority: &low}); err != nil {
+		t.Fatal(err)
+	}
+	v = view()
+	fr = v.Ticket.SLA.Clock(sla.FirstResponse)
+	if !fr.Breached || fr.Met() || !v.Ticket.SLA.Late(sla.FirstResponse) || v.Ticket.SLA.Policy != "standard" {
+		t.Errorf("after lowering the priority: %+v", v.Ticket.SLA)
+	}
+	if n := strings.Count(kinds(v), "breach:first_response"); n != 1 {
+		t.Errorf("%d first-response breaches recorded, want 1", n)
+	}
+	cv, err := e.Desk.CustomerTicket(ctx, rc.StatusSecret)
+	if err != nil || !cv.Ticket.SLA.Late(sla.FirstResponse) {
+		t.Errorf("customer view: late = false, %v", err)
+	}
+
+	// Waiting for the customer pauses the resolution clock; their reply
+	// resumes it and starts the next-response clock.
+	res := v.Ticket.SLA.Clock(sla.Resolution)
+	before := res.Due
+	if st := sweep("2026-12-09 11:30"); st.Tickets != 0 {
+		t.Errorf("paused ticket swept: %+v", st)
+	}
+	if err := e.Desk.CustomerReply(ctx, rc.StatusSecret, "Danke, es geht wieder nicht."); err != nil {
+		t.Fatal(err)
+	}
+	v = view()
+	res = v.Ticket.SLA.Clock(sla.Resolution)
+	if want := before.Add(48 * time.Hour); !near(res.Due, want) {
+		t.Errorf("resolution due %s after a 48 h pause, want %s", res.Due, want)
+	}
+	nr := v.Ticket.SLA.Clock(sla.NextResponse)
+	if nr == nil || !near(nr.Start, berlin(t, "2026-12-09 11:30")) || !near(nr.Due, berlin(t, "2026-12-10 11:30")) {
+		t.Errorf("next response clock %+v", nr)
+	}
+	if v.Ticket.Status != ticket.Open {
+		t.Errorf("status %s", v.Ticket.Status)
+	}
+}
+
+func TestSLAPromiseMatchesClock(t *testing.T) {
+	t.Parallel()
+	e := desktest.New(t)
+	rc := e.MustSubmit(t, e.Request("complaint"))
+	tk := rc.Ticket
+	c := tk.SLA.Clock(sla.FirstResponse)
+	if c == nil || !near(c.Due, tk.FirstResponseDue) || !near(tk.FirstResponseDue, tk.CreatedAt.Add(4*time.Hour)) {
+		t.Fatalf("promise %s, clock %+v", tk.FirstResponseDue, c)
+	}
+}

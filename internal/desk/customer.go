@@ -44,11 +44,13 @@ func (d *Desk) CustomerReply(ctx context.Context, secret, body string) error {
 		return fault.Fields("Please write a message.", fault.FieldError{Field: "message", Message: msg})
 	}
 	var saved *ticket.Ticket
+	var hits []slaHit
 	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.FindTicketByStatusHash(auth.HashSecret(secret))
 		if err != nil {
 			return err
 		}
+		before := *t
 		if err := tx.CreateMessage(&ticket.Message{TicketID: t.ID, Visibility: ticket.Public, Author: ticket.ByCustomer, Body: body}); err != nil {
 			return err
 		}
@@ -59,11 +61,15 @@ func (d *Desk) CustomerReply(ctx context.Context, secret, body string) error {
 			t.Status = next
 			t.ClosedAt = timeZero
 		}
+		if hits, err = d.trackSLA(tx, t, slaChange{before: before, customerReply: true}); err != nil {
+			return err
+		}
 		saved = t
 		return tx.SaveTicket(t)
 	})
 	if err == nil && saved != nil {
 		d.publish(events.KindTicketUpdated, saved, map[string]any{"status": saved.Status})
+		d.publishSLA(hits)
 	}
 	return err
 }
@@ -72,6 +78,7 @@ func (d *Desk) CustomerReply(ctx context.Context, secret, body string) error {
 // ticket changes nothing.
 func (d *Desk) CustomerClose(ctx context.Context, secret string) error {
 	var saved *ticket.Ticket
+	var hits []slaHit
 	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.FindTicketByStatusHash(auth.HashSecret(secret))
 		if err != nil {
@@ -83,13 +90,18 @@ func (d *Desk) CustomerClose(ctx context.Context, secret string) error {
 		if err := tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "status", From: string(t.Status), To: string(ticket.Closed)}, "customer"); err != nil {
 			return err
 		}
+		before := *t
 		t.Status = ticket.Closed
 		t.ClosedAt = tx.Now()
+		if hits, err = d.trackSLA(tx, t, slaChange{before: before}); err != nil {
+			return err
+		}
 		saved = t
 		return tx.SaveTicket(t)
 	})
 	if err == nil && saved != nil {
 		d.publish(events.KindTicketUpdated, saved, map[string]any{"status": saved.Status})
+		d.publishSLA(hits)
 	}
 	return err
 }

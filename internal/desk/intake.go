@@ -186,7 +186,7 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 	}
 	s := &submission{
 		nt:   &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RoutedBy: ruleID},
-		due:  func(now time.Time) time.Time { return p.FirstResponseDue(rt, now) },
+		sla:  func(now time.Time) { startSLA(p, t, now) },
 		done: make(chan error, 1),
 	}
 	select {
@@ -208,7 +208,7 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 // submission is one validated request waiting for the intake writer.
 type submission struct {
 	nt   *store.NewTicket
-	due  func(now time.Time) time.Time
+	sla  func(now time.Time) // starts the SLA clocks at the commit's time
 	done chan error
 }
 
@@ -266,7 +266,7 @@ func (d *Desk) commit(batch []*submission) {
 	// (A savepoint per ticket would cost two more statements each.)
 	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		for _, s := range batch {
-			s.nt.Ticket.FirstResponseDue = s.due(tx.Now())
+			s.sla(tx.Now())
 			if err := tx.CreateTicket(s.nt); err != nil {
 				return err
 			}

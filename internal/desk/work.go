@@ -19,6 +19,7 @@ type TicketView struct {
 	Messages []ticket.Message
 	Changes  []ticket.Change
 	Consents []privacy.Consent
+	SLA      []store.SLAEvent // warnings, breaches and escalations, oldest first
 }
 
 // mayAccess reports whether an agent may see tickets of a department.
@@ -63,7 +64,10 @@ func (d *Desk) Ticket(ctx context.Context, a *Agent, id int64) (*TicketView, err
 		if v.Changes, err = tx.FindChanges(id); err != nil {
 			return err
 		}
-		v.Consents, err = tx.FindConsents(id)
+		if v.Consents, err = tx.FindConsents(id); err != nil {
+			return err
+		}
+		v.SLA, err = tx.FindSLAEvents(id)
 		return err
 	})
 	if err != nil {
@@ -110,6 +114,7 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 		m.Visibility = ticket.Internal
 	}
 	var saved *ticket.Ticket
+	var hits []slaHit
 	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.FindTicket(id)
 		if err != nil {
@@ -118,6 +123,7 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 		if !mayAccess(a, t.Department) {
 			return errNotFound
 		}
+		before := *t
 		if err := tx.CreateMessage(m); err != nil {
 			return err
 		}
@@ -143,6 +149,9 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 		if err := d.setStatus(tx, a, t, next); err != nil {
 			return err
 		}
+		if hits, err = d.trackSLA(tx, t, slaChange{before: before, agentReply: !in.Internal}); err != nil {
+			return err
+		}
 		saved = t
 		return tx.SaveTicket(t)
 	})
@@ -150,6 +159,7 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 		return nil, err
 	}
 	d.publish(events.KindTicketUpdated, saved, map[string]any{"status": saved.Status, "message": m.Visibility})
+	d.publishSLA(hits)
 	return m, nil
 }
 
@@ -188,6 +198,7 @@ func (d *Desk) UpdateTicket(ctx context.Context, a *Agent, id int64, u TicketUpd
 	p := d.Policy()
 	var out *ticket.Ticket
 	var assigneeBefore int64
+	var hits []slaHit
 	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.FindTicket(id)
 		if err != nil {
@@ -197,6 +208,7 @@ func (d *Desk) UpdateTicket(ctx context.Context, a *Agent, id int64, u TicketUpd
 		if !mayAccess(a, t.Department) {
 			return errNotFound
 		}
+		before := *t
 		var errs []fault.FieldError
 		change := func(field, from, to string) error {
 			return tx.AddChange(&ticket.Change{TicketID: id, ActorID: a.ID, Field: field, From: from, To: to}, "agent")
@@ -240,6 +252,9 @@ func (d *Desk) UpdateTicket(ctx context.Context, a *Agent, id int64, u TicketUpd
 		if len(errs) > 0 {
 			return &fault.Error{Code: fault.Invalid, Message: "Please check the highlighted fields.", Fields: errs}
 		}
+		if hits, err = d.trackSLA(tx, t, slaChange{before: before}); err != nil {
+			return err
+		}
 		if err := tx.SaveTicket(t); err != nil {
 			return err
 		}
@@ -253,6 +268,7 @@ func (d *Desk) UpdateTicket(ctx context.Context, a *Agent, id int64, u TicketUpd
 	if out.AssigneeID != assigneeBefore {
 		d.publish(events.KindTicketAssigned, out, map[string]any{"assignee_id": out.AssigneeID})
 	}
+	d.publishSLA(hits)
 	return out, nil
 }
 

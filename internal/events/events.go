@@ -100,6 +100,17 @@ type Bus interface {
 	// the bus delivers from now on, holding up to buffer undelivered events
 	// (values below 1 mean 1). The caller must Close it when done.
 	Subscribe(buffer int) *Subscription
+	// Resume is Subscribe for a client that saw the event with ID lastID
+	// and lost its connection. The bus keeps the events it delivered on
+	// this node in the last WindowAge, at most WindowEvents of them (its
+	// own and those from other nodes, which arrive with the same IDs).
+	// When lastID is among them, Resume returns, in delivery order, every
+	// event delivered after it, and ok is true; the subscription's channel
+	// then receives every later event — no gap between the two and no
+	// event in both. When lastID is unknown (too old, or never seen here),
+	// replay is empty and ok false: the client should reload its state.
+	// The caller must Close the subscription either way.
+	Resume(lastID string, buffer int) (sub *Subscription, replay []Event, ok bool)
 	// Close stops the bus and closes the channels of all subscriptions.
 	// It is safe to call more than once.
 	Close() error
@@ -134,27 +145,46 @@ func (s *Subscription) Close() {
 //
 // deliver holds the read lock while it sends (without blocking), and closing
 // a channel takes the write lock, so no send ever hits a closed channel.
+// deliver also records the event in the resume window; resume reads the
+// window and adds its subscription under the write lock, so every event is
+// either in its replay or sent to its channel, never both. Deliveries are
+// serialised by order, so the window's order is the order every channel
+// sees.
 type hub struct {
+	order  sync.Mutex // held by deliver
 	mu     sync.RWMutex
 	subs   map[*Subscription]struct{}
+	win    *window // written by deliver under order and mu.RLock, read under mu.Lock
 	closed bool
 }
 
 func newHub() *hub {
-	return &hub{subs: make(map[*Subscription]struct{})}
+	return &hub{subs: make(map[*Subscription]struct{}), win: newWindow(WindowEvents, WindowAge)}
 }
 
 func (h *hub) subscribe(buffer int) *Subscription {
+	s, _, _ := h.resume("", buffer)
+	return s
+}
+
+// resume adds a subscription and, when lastID is not empty, returns the
+// window's events after it.
+func (h *hub) resume(lastID string, buffer int) (*Subscription, []Event, bool) {
 	c := make(chan Event, max(buffer, 1))
 	s := &Subscription{C: c, c: c, hub: h}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	var replay []Event
+	ok := false
+	if lastID != "" {
+		replay, ok = h.win.after(lastID)
+	}
 	if h.closed {
 		close(c)
-		return s
+		return s, replay, ok
 	}
 	h.subs[s] = struct{}{}
-	return s
+	return s, replay, ok
 }
 
 func (h *hub) remove(s *Subscription) {
@@ -169,8 +199,11 @@ func (h *hub) remove(s *Subscription) {
 // deliver sends e to every subscription that has room and counts a drop for
 // every other one.
 func (h *hub) deliver(e Event) {
+	h.order.Lock()
+	defer h.order.Unlock()
 	h.mu.RLock()
 	defer h.mu.RUnlock()
+	h.win.add(e)
 	for s := range h.subs {
 		select {
 		case s.c <- e:

@@ -212,12 +212,115 @@ func testBus(t *testing.T, newBus newBusFunc) {
 	})
 }
 
+// testResume is the part of the conformance suite about Bus.Resume.
+func testResume(t *testing.T, newBus newBusFunc) {
+	t.Run("Replay", func(t *testing.T) {
+		t.Parallel()
+		bus := newBus(t)
+		first := bus.Subscribe(10)
+		for i := range 4 {
+			if err := bus.Publish(t.Context(), events.Event{Kind: events.KindTicketUpdated, TicketID: int64(i + 1)}); err != nil {
+				t.Fatalf("Publish: %v", err)
+			}
+		}
+		seen := receive(t, first, 4)
+		sub, replay, ok := bus.Resume(seen[1].ID, 10)
+		defer sub.Close()
+		if !ok {
+			t.Fatalf("Resume after the second event: ok = false, want true")
+		}
+		if diff := cmp.Diff(seen[2:], replay); diff != "" {
+			t.Errorf("replay differs from the events after the second (-want +got):\n%s", diff)
+		}
+		if err := bus.Publish(t.Context(), events.Event{Kind: events.KindTicketUpdated, TicketID: 5}); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+		if got := receive(t, sub, 1)[0]; got.TicketID != 5 {
+			t.Errorf("live event after the replay: ticket %d, want 5", got.TicketID)
+		}
+
+		_, replay, ok = bus.Resume(seen[3].ID, 10)
+		if !ok || len(replay) != 1 || replay[0].TicketID != 5 {
+			t.Errorf("Resume after the fourth event: ok %v, replay %+v; want the fifth event only", ok, replay)
+		}
+	})
+
+	t.Run("UnknownID", func(t *testing.T) {
+		t.Parallel()
+		bus := newBus(t)
+		sub, replay, ok := bus.Resume("00000000000000000000000000000000", 10)
+		defer sub.Close()
+		if ok || len(replay) != 0 {
+			t.Fatalf("Resume with an unknown id: ok %v, %d replayed; want false and none", ok, len(replay))
+		}
+		// The subscription is live all the same.
+		if err := bus.Publish(t.Context(), events.Event{Kind: events.KindTicketCreated, TicketID: 9}); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+		if got := receive(t, sub, 1)[0]; got.TicketID != 9 {
+			t.Errorf("received ticket %d, want 9", got.TicketID)
+		}
+	})
+
+	// Race resumes while events are being published: every resumed client
+	// sees each later event exactly once, in order, whether it came by
+	// replay or live.
+	t.Run("Race", func(t *testing.T) {
+		t.Parallel()
+		bus := newBus(t)
+		const n = 1500
+		watch := bus.Subscribe(n)
+		go func() {
+			for i := range n {
+				if err := bus.Publish(context.Background(), events.Event{Kind: events.KindTicketUpdated, TicketID: int64(i)}); err != nil {
+					return
+				}
+			}
+		}()
+		type resumed struct {
+			from   int64
+			sub    *events.Subscription
+			replay []events.Event
+		}
+		var all []resumed
+		for _, e := range receive(t, watch, n) {
+			if e.TicketID%100 != 0 || e.TicketID == n-1 {
+				continue
+			}
+			sub, replay, ok := bus.Resume(e.ID, n)
+			if !ok {
+				t.Fatalf("Resume after ticket %d: ok = false", e.TicketID)
+			}
+			defer sub.Close()
+			all = append(all, resumed{e.TicketID, sub, replay})
+		}
+		for _, r := range all {
+			got := r.replay
+			if rest := n - 1 - int(r.from) - len(got); rest > 0 {
+				got = append(got, receive(t, r.sub, rest)...)
+			}
+			for i, e := range got {
+				if want := r.from + 1 + int64(i); e.TicketID != want {
+					t.Fatalf("resumed after %d (%d replayed): event %d is ticket %d, want %d", r.from, len(r.replay), i, e.TicketID, want)
+				}
+			}
+			select {
+			case e := <-r.sub.C:
+				t.Errorf("resumed after %d: extra event for ticket %d", r.from, e.TicketID)
+			default:
+			}
+		}
+	})
+}
+
 func TestMemory(t *testing.T) {
-	testBus(t, func(t *testing.T) events.Bus {
+	newBus := func(t *testing.T) events.Bus {
 		bus := events.NewMemory()
 		t.Cleanup(func() { bus.Close() })
 		return bus
-	})
+	}
+	testBus(t, newBus)
+	testResume(t, newBus)
 }
 
 // receive reads n events from s, failing the test if they do not arrive

@@ -50,3 +50,8 @@ func (m *memory) Close() error {
 	m.hub.close()
 	return nil
 }
+
+// Resume implements Bus.
+func (m *memory) Resume(lastID string, buffer int) (*Subscription, []Event, bool) {
+	return m.hub.resume(lastID, buffer)
+}

@@ -181,6 +181,13 @@ func (b *postgres) Subscribe(buffer int) *Subscription {
 	return b.hub.subscribe(buffer)
 }
 
+// Resume implements Bus. Every node delivers every event it receives
+// through NOTIFY, its own included, so a client may resume on any node that
+// received the event it saw last.
+func (b *postgres) Resume(lastID string, buffer int) (*Subscription, []Event, bool) {
+	return b.hub.resume(lastID, buffer)
+}
+
 // Close implements Bus. It stops the listener, closes the pool and closes the
 // channels of all subscriptions.
 func (b *postgres) Close() error {

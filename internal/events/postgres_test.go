@@ -36,9 +36,33 @@ func newPostgresBus(t *testing.T, dsn, channel string) events.Bus {
 
 func TestPostgres(t *testing.T) {
 	dsn := storetest.DSN(t)
-	testBus(t, func(t *testing.T) events.Bus {
+	newBus := func(t *testing.T) events.Bus {
 		return newPostgresBus(t, dsn, unique("frist_test"))
-	})
+	}
+	testBus(t, newBus)
+	testResume(t, newBus)
+}
+
+// TestPostgresResumeOtherNode resumes on node b with the ID of an event a
+// client saw on node a, as after a load balancer switched nodes.
+func TestPostgresResumeOtherNode(t *testing.T) {
+	t.Parallel()
+	dsn := storetest.DSN(t)
+	channel := unique("frist_test")
+	a, b := newPostgresBus(t, dsn, channel), newPostgresBus(t, dsn, channel)
+	onA, onB := a.Subscribe(10), b.Subscribe(10)
+	for i := range 3 {
+		if err := a.Publish(t.Context(), events.Event{Kind: events.KindTicketCreated, TicketID: int64(i + 1)}); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+	}
+	seen := receive(t, onA, 1)
+	receive(t, onB, 3) // b has received all three
+	sub, replay, ok := b.Resume(seen[0].ID, 10)
+	defer sub.Close()
+	if !ok || len(replay) != 2 || replay[0].TicketID != 2 || replay[1].TicketID != 3 {
+		t.Fatalf("Resume on b after a's first event: ok %v, replay %+v; want tickets 2 and 3", ok, replay)
+	}
 }
 
 // TestPostgresNodes runs two buses on one database, as two nodes would: an

@@ -95,6 +95,10 @@ func (a *API) routes() []route {
 		{"GET", "/api/v1/search", agent, http.StatusOK, nil, list[searchHitJSON]{}, a.searchList},
 		{"GET", "/api/v1/events", agent, http.StatusOK, nil, nil, a.eventStream},
 
+		// Previews of the policy: administrators.
+		{"POST", "/api/v1/routing/preview", admin, http.StatusOK, routingPreviewInput{}, routingPreviewJSON{}, a.routingPreview},
+		{"GET", "/api/v1/sla/preview", admin, http.StatusOK, nil, slaPreviewJSON{}, a.slaPreview},
+
 		// Test clock: administrators of a --test-clock installation.
 		{"GET", "/api/v1/test-clock", agent, http.StatusOK, nil, clockJSON{}, a.testClockShow},
 		{"POST", "/api/v1/test-clock", admin, http.StatusOK, clockInput{}, clockJSON{}, a.testClockUpdate},

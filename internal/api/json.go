@@ -33,6 +33,7 @@ type ticketJSON struct {
 	FirstResponseDue string          `json:"first_response_due"`
 	FirstResponseAt  *string         `json:"first_response_at"`
 	ClosedAt         *string         `json:"closed_at"`
+	SLA              *ticketSLAJSON  `json:"sla"` // null for tickets received before SLA policies
 }
 
 // customerJSON is who sent the request.
@@ -56,6 +57,7 @@ type ticketDetailJSON struct {
 	Messages        []messageJSON   `json:"messages"`
 	History         []changeJSON    `json:"history"`
 	Consents        []consentJSON   `json:"consents"`
+	SLAHistory      []slaEventJSON  `json:"sla_history"`
 }
 
 // fieldJSON is one form field's value on a ticket. Masked values (e.g.
@@ -80,11 +82,12 @@ type messageJSON struct {
 
 // changeJSON is one entry of a ticket's history.
 type changeJSON struct {
-	Field string `json:"field"`
-	From  string `json:"from"`
-	To    string `json:"to"`
-	Actor string `json:"actor"`
-	At    string `json:"at"`
+	Field  string `json:"field"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Reason string `json:"reason"` // the rule or strategy that decided, e.g. "rule:vip", "sla:first_response"
+	Actor  string `json:"actor"`
+	At     string `json:"at"`
 }
 
 // consentJSON is one consent record: what the customer confirmed, when.
@@ -132,6 +135,7 @@ func newTicketJSON(p *policy.Policy, t *ticket.Ticket) ticketJSON {
 		FirstResponseDue: stamp(p, t.FirstResponseDue),
 		FirstResponseAt:  maybeStamp(p, t.FirstResponseAt),
 		ClosedAt:         maybeStamp(p, t.ClosedAt),
+		SLA:              newTicketSLAJSON(p, t.SLA),
 	}
 	if t.AssigneeID != 0 {
 		out.Assignee = &agentRefJSON{ID: t.AssigneeID, Name: t.Assignee}
@@ -155,6 +159,10 @@ func newTicketDetailJSON(p *policy.Policy, a *desk.Agent, v *desk.TicketView, la
 		Messages:        []messageJSON{},
 		History:         []changeJSON{},
 		Consents:        []consentJSON{},
+		SLAHistory:      []slaEventJSON{},
+	}
+	for _, e := range v.SLA {
+		out.SLAHistory = append(out.SLAHistory, newSLAEventJSON(p, e))
 	}
 	if out.AllowedStatuses == nil {
 		out.AllowedStatuses = []ticket.Status{}
@@ -174,7 +182,7 @@ func newTicketDetailJSON(p *policy.Policy, a *desk.Agent, v *desk.TicketView, la
 		out.Messages = append(out.Messages, newMessageJSON(p, m))
 	}
 	for _, c := range v.Changes {
-		out.History = append(out.History, changeJSON{Field: c.Field, From: c.From, To: c.To, Actor: c.Actor, At: stamp(p, c.CreatedAt)})
+		out.History = append(out.History, changeJSON{Field: c.Field, From: c.From, To: c.To, Reason: c.Reason, Actor: c.Actor, At: stamp(p, c.CreatedAt)})
 	}
 	for _, c := range v.Consents {
 		cj := consentJSON{NoticeVersion: c.NoticeVersion, NoticeHash: c.NoticeHash, Language: c.Language, Accepted: c.Accepted, At: stamp(p, c.At), Purposes: []purposeJSON{}}

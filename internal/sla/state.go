@@ -231,3 +231,20 @@ func (s *State) Late(t Target) bool {
 	c := s.Clock(t)
 	return c != nil && (c.Breached || (!c.Done.IsZero() && c.Done.After(c.Due)))
 }
+
+// ClockStatus names where a clock stands: "met", "late" (ended after its
+// deadline), "breached" (deadline passed, not ended), "paused" or
+// "running".
+func (s *State) ClockStatus(c *Clock) string {
+	switch {
+	case c.Met():
+		return "met"
+	case !c.Done.IsZero():
+		return "late"
+	case c.Breached:
+		return "breached"
+	case s.Paused():
+		return "paused"
+	}
+	return "running"
+}

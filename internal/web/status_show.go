@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"frist/internal/sla"
 	"frist/internal/ticket"
 )
 
@@ -16,6 +17,8 @@ type statusPage struct {
 	Subject         string
 	Due             string
 	FirstResponseAt string // "" until answered
+	Late            bool   // the first answer came after the promised deadline
+	DuePassed       bool   // not answered yet, and the promised deadline has passed
 	Messages        []messageView
 	Closed          bool
 	Reply           string // kept input after an error
@@ -68,6 +71,11 @@ func (h *Handler) buildStatusPage(r *http.Request) (*statusPage, error) {
 	pg.Due = pg.Date(t.FirstResponseDue)
 	if !t.FirstResponseAt.IsZero() {
 		pg.FirstResponseAt = pg.Date(t.FirstResponseAt)
+		// Never claim an answer in time that was late: the SLA record
+		// decides, and without one the promise itself.
+		pg.Late = t.FirstResponseAt.After(t.FirstResponseDue) || (t.SLA != nil && t.SLA.Late(sla.FirstResponse))
+	} else {
+		pg.DuePassed = h.desk.Now().After(t.FirstResponseDue)
 	}
 	pg.Closed = t.Status == ticket.Closed
 	for _, m := range v.Messages {

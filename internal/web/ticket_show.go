@@ -32,6 +32,12 @@ type ticketPage struct {
 	FirstResponse string
 	Overdue       bool
 
+	// SLA panel.
+	SLAPolicy  string
+	SLAPaused  bool
+	SLATargets []slaTargetView
+	SLAHistory []slaEventView
+
 	Fields   []fieldView
 	Consents []consentView
 	Messages []messageView
@@ -138,6 +144,7 @@ func (h *Handler) buildTicketPage(r *http.Request, a *desk.Agent, id int64) (*ti
 	pg.CustomerEmail = t.Customer.Email
 	pg.Assignee = names[t.AssigneeID]
 	pg.Created = pg.Date(t.CreatedAt)
+	pg.setSLA(v)
 	pg.Due = pg.Date(t.FirstResponseDue)
 	if !t.FirstResponseAt.IsZero() {
 		pg.FirstResponse = pg.Date(t.FirstResponseAt)

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"frist/internal/config"
@@ -21,6 +24,9 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		token      string
 		query      string
 		department string
+		fan        loadtest.FanoutOptions
+		tokens     string
+		listen     string
 	)
 	cfg, _, err := m.parse("loadtest", args, func(fs *flag.FlagSet, _ *config.Config) {
 		fs.StringVar(&o.Target, "target", "http://localhost:8080", "base URL of a running server; several nodes separated by commas share the intake load round-robin")
@@ -29,16 +35,41 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		fs.BoolVar(&o.Baseline, "baseline", false, "also measure a bare net/http JSON handler in the same run and report the ratio")
 		fs.Uint64Var(&o.Seed, "random-seed", 1, "seed of the request generator")
 		fs.IntVar(&seed, "seed", 0, "instead of a load test: fill the database in --data-dir with N fake tickets (server stopped)")
-		fs.StringVar(&scenario, "scenario", "intake", "intake (POST /api/v1/requests), queue (GET /api/v1/tickets) or search (GET /api/v1/search)")
+		fs.StringVar(&scenario, "scenario", "intake", "intake (POST /api/v1/requests), queue (GET /api/v1/tickets), search (GET /api/v1/search), fanout (event streams) or broadcast-server (the fanout baseline, serving until stopped)")
 		fs.StringVar(&token, "token", m.Getenv("FRIST_TOKEN"), "API token for the queue and search scenarios (FRIST_TOKEN)")
 		fs.StringVar(&query, "query", "", "search words for the search scenario")
 		fs.StringVar(&department, "department", "support", "department of the queue scenario")
+		fs.IntVar(&fan.Subscribers, "subscribers", 1000, "event streams the fanout scenario connects")
+		fs.IntVar(&fan.Tickets, "tickets", 50, "tickets the fanout scenario creates, one at a time")
+		fs.DurationVar(&fan.Interval, "interval", 500*time.Millisecond, "pause between the fanout scenario's tickets")
+		fs.StringVar(&tokens, "tokens", "", "comma-separated API tokens of agents with different departments for the fanout scenario (default: --token)")
+		fs.IntVar(&fan.ServerPID, "server-pid", 0, "process id of the server, to measure its memory per idle subscriber (Linux)")
+		fs.StringVar(&fan.BaselineTarget, "baseline-target", "", "base URL of a broadcast-server for the fanout baseline, instead of one in this process")
+		fs.StringVar(&listen, "listen", "127.0.0.1:8099", "address of the broadcast-server scenario")
 	})
 	if err != nil {
 		return err
 	}
 	if seed > 0 {
 		return m.seed(ctx, cfg, seed)
+	}
+	switch scenario {
+	case "fanout":
+		if tokens == "" {
+			tokens = token
+		}
+		if tokens == "" {
+			return errors.New("the fanout scenario needs --tokens or --token (create them with: frist token create)")
+		}
+		fan.Tokens = strings.Split(tokens, ",")
+		fan.Target, fan.Baseline, fan.Seed = o.Target, o.Baseline, o.Seed
+		res, err := loadtest.Fanout(ctx, fan)
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(m.Stdout).Encode(res)
+	case "broadcast-server":
+		return m.broadcastServer(ctx, listen)
 	}
 	if o.Requests < 1 || o.Concurrency < 1 {
 		return errors.New("--requests and --concurrency must be positive")
@@ -66,6 +97,25 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		return err
 	}
 	return json.NewEncoder(m.Stdout).Encode(res)
+}
+
+// broadcastServer serves the bare SSE broadcast that the fanout scenario
+// compares Frist with, until ctx ends.
+func (m *Main) broadcastServer(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: loadtest.NewBroadcaster(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	fmt.Fprintf(m.Stdout, "broadcast server on http://%s\n", ln.Addr())
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 func (m *Main) seed(ctx context.Context, cfg config.Config, n int) error {

@@ -6,35 +6,77 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"frist/internal/events"
 )
 
 // streamed is returned by handlers that wrote their answer themselves.
 type streamed struct{}
 
-// heartbeat keeps idle event streams open through proxies.
-const heartbeat = 20 * time.Second
+// Event stream settings.
+const (
+	// heartbeat keeps idle event streams open through proxies.
+	heartbeat = 20 * time.Second
+	// reconnectMillis is the "retry:" the stream asks browsers to wait
+	// before they reconnect.
+	reconnectMillis = 3000
+	// streamBuffer is how many events a stream holds while its client is
+	// slow. Each connected agent costs its size times about 100 bytes, so
+	// it is kept small; a stream that drops events tells its client to
+	// reload (events.resync).
+	streamBuffer = 32
+)
 
 // eventStream streams ticket events as server-sent events, filtered to the
-// departments the caller may see: one "event:" line with the kind and one
-// "data:" line with the event as JSON (ids, departments, statuses — never
-// personal data). Events published on any node arrive. A client that
-// reconnects, or gets an "events.resync" event, reloads what it shows.
+// departments the caller may see: an "id:" line with the event's ID, an
+// "event:" line with the kind and a "data:" line with the event as JSON
+// (ids, departments, statuses — never customer data). Events published on
+// any node arrive.
+//
+// A client that reconnects sends the ID it saw last as Last-Event-ID (or
+// ?last_event_id=): the stream first replays what this node delivered
+// after it (see events.Bus.Resume), then continues live. When that ID is
+// unknown or the stream had to drop events, it sends "events.resync": the
+// client reloads what it shows.
 func (a *API) eventStream(c *call) (any, error) {
 	flusher, ok := c.w.(http.Flusher)
 	if !ok {
 		return nil, fmt.Errorf("event stream: response cannot flush")
 	}
-	sub := a.desk.Events().Subscribe(256)
+	lastID := c.r.Header.Get("Last-Event-ID")
+	if lastID == "" {
+		lastID = c.r.URL.Query().Get("last_event_id")
+	}
+	bus := a.desk.Events()
+	var sub *events.Subscription
+	var replay []events.Event
+	resync := false
+	if lastID == "" {
+		sub = bus.Subscribe(streamBuffer)
+	} else {
+		sub, replay, ok = bus.Resume(lastID, streamBuffer)
+		resync = !ok
+	}
 	defer sub.Close()
+
 	h := c.w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	c.w.WriteHeader(http.StatusOK)
-	fmt.Fprint(c.w, ": frist events\n\n")
+	fmt.Fprintf(c.w, ": frist events\nretry: %d\n\n", reconnectMillis)
+	s := stream{w: c.w, departments: c.agent.Departments}
+	if resync {
+		s.resync()
+	}
+	for _, e := range replay {
+		s.send(e)
+	}
 	flusher.Flush()
+
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
+	var dropped uint64
 	for {
 		select {
 		case <-c.r.Context().Done():
@@ -48,15 +90,40 @@ func (a *API) eventStream(c *call) (any, error) {
 			if !ok {
 				return streamed{}, nil
 			}
-			if e.Department != "" && c.agent.Departments != nil && !slices.Contains(c.agent.Departments, e.Department) {
-				continue
+			if d := sub.Dropped(); d != dropped {
+				// Events were lost while this client was slow.
+				dropped = d
+				s.resync()
 			}
-			b, err := json.Marshal(e)
-			if err != nil {
-				continue
+			if s.send(e) {
+				flusher.Flush()
 			}
-			fmt.Fprintf(c.w, "id: %s\nevent: %s\ndata: %s\n\n", e.ID, e.Kind, b)
-			flusher.Flush()
 		}
 	}
+}
+
+// stream writes events for one subscriber.
+type stream struct {
+	w           http.ResponseWriter
+	departments []string // nil: all
+}
+
+// send writes e unless the subscriber may not see its department, and says
+// whether it wrote.
+func (s stream) send(e events.Event) bool {
+	if e.Department != "" && s.departments != nil && !slices.Contains(s.departments, e.Department) {
+		return false
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return false
+	}
+	fmt.Fprintf(s.w, "id: %s\nevent: %s\ndata: %s\n\n", e.ID, e.Kind, b)
+	return true
+}
+
+// resync tells the client to reload. It carries no "id:" line, so the
+// client's Last-Event-ID stays that of the last event it really received.
+func (s stream) resync() {
+	fmt.Fprintf(s.w, "event: %s\ndata: {\"kind\":%q}\n\n", events.KindResync, events.KindResync)
 }

@@ -185,9 +185,10 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 		t.Department, t.Priority, ruleID = routed.Department, routed.Priority, routed.Rule.ID
 	}
 	s := &submission{
-		nt:   &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RoutedBy: ruleID},
-		sla:  func(now time.Time) { startSLA(p, t, now) },
-		done: make(chan error, 1),
+		nt:     &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RoutedBy: ruleID},
+		sla:    func(now time.Time) { startSLA(p, t, now) },
+		skills: requiredSkills(rt, routed),
+		done:   make(chan error, 1),
 	}
 	select {
 	case d.intake <- s:
@@ -202,14 +203,16 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 		return nil, err
 	}
 	d.publish(events.KindTicketCreated, t, map[string]any{"status": t.Status, "priority": t.Priority, "first_response_due": t.FirstResponseDue})
+	d.publishAssigned(t)
 	return &Receipt{Ticket: t, StatusSecret: secret}, nil
 }
 
 // submission is one validated request waiting for the intake writer.
 type submission struct {
-	nt   *store.NewTicket
-	sla  func(now time.Time) // starts the SLA clocks at the commit's time
-	done chan error
+	nt     *store.NewTicket
+	sla    func(now time.Time) // starts the SLA clocks at the commit's time
+	skills []string            // an assignee needs these under skill-based assignment
+	done   chan error
 }
 
 // maxBatch bounds one group commit; more waiting submissions go into the
@@ -271,7 +274,7 @@ func (d *Desk) commit(batch []*submission) {
 				return err
 			}
 		}
-		return nil
+		return d.assignBatch(tx, batch)
 	})
 	if err == nil || len(batch) == 1 {
 		for _, s := range batch {
@@ -284,7 +287,7 @@ func (d *Desk) commit(batch []*submission) {
 		return
 	}
 	for _, s := range batch {
-		s.nt.Ticket.ID, s.nt.Ticket.Customer.ID = 0, 0
+		s.nt.Ticket.ID, s.nt.Ticket.Customer.ID, s.nt.Ticket.AssigneeID = 0, 0, 0
 		d.commit([]*submission{s})
 	}
 }

@@ -252,6 +252,14 @@ func (d *Desk) UpdateTicket(ctx context.Context, a *Agent, id int64, u TicketUpd
 		if len(errs) > 0 {
 			return &fault.Error{Code: fault.Invalid, Message: "Please check the highlighted fields.", Fields: errs}
 		}
+		// A transfer keeps an assignee who may see the new department, else
+		// the new department's strategy decides; an assignee chosen in the
+		// same update wins.
+		if t.Department != before.Department && t.AssigneeID == before.AssigneeID {
+			if err := d.assignTransfer(tx, p, t); err != nil {
+				return err
+			}
+		}
 		if hits, err = d.trackSLA(tx, t, slaChange{before: before}); err != nil {
 			return err
 		}

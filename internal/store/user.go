@@ -33,19 +33,26 @@ func (tx *Tx) SetPassword(userID int64, passwordHash string) error {
 	return err
 }
 
-// UserRecord is an account with what only authentication needs.
+// UserRecord is an account with what authentication and assignment need.
 type UserRecord struct {
 	auth.User
 	PasswordHash string
 	Departments  []string // nil: all departments
+
+	// Assignment (see docs/policy.md, "Assignment").
+	Available bool     // the agent's presence toggle: only present agents get new tickets
+	Skills    []string // e.g. lang:fr; nil: none
+	MaxOpen   int      // most active tickets assignment gives the agent; 0: no cap
+	Calendar  string   // id of the policy calendar with the agent's working hours; "": around the clock
 }
 
-const userColumns = `id, email, name, role, disabled, created_at, departments, password_hash`
+const userColumns = `id, email, name, role, disabled, created_at, departments, password_hash, available, skills, max_open, calendar`
 
 func scanUser(row interface{ Scan(...any) error }) (*UserRecord, error) {
 	var u UserRecord
-	var depts string
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Disabled, scanTime(&u.CreatedAt), &depts, &u.PasswordHash)
+	var depts, skills string
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Disabled, scanTime(&u.CreatedAt), &depts, &u.PasswordHash,
+		&u.Available, &skills, &u.MaxOpen, &u.Calendar)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fault.Errorf(fault.NotFound, "Account not found.")
 	} else if err != nil {
@@ -53,6 +60,9 @@ func scanUser(row interface{ Scan(...any) error }) (*UserRecord, error) {
 	}
 	if depts != "" {
 		u.Departments = strings.Split(depts, ",")
+	}
+	if skills != "" {
+		u.Skills = strings.Split(skills, ",")
 	}
 	return &u, nil
 }

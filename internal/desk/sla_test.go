@@ -195,3 +195,80 @@ func TestSLAPromiseMatchesClock(t *testing.T) {
 		t.Fatalf("promise %s, clock %+v", tk.FirstResponseDue, c)
 	}
 }
+
+func TestSLAReport(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := desktest.New(t)
+	admin := e.MustCreateAgent(t, "admin@example.org", "Admin", auth.Admin)
+	billing := e.MustCreateAgent(t, "erika@example.org", "Erika Mustermann", auth.Agent, "billing")
+	start := berlin(t, "2026-11-02 09:00")
+	e.Clock.Set(start)
+	// Support: complaints, 4 h first response. One answered after 1 h,
+	// one after 5 h (late), one not answered and breached by the sweep.
+	// Billing: invoice questions, 24 h; one answered after 2 h.
+	var ids []int64
+	for _, rt := range []string{"complaint", "complaint", "complaint", "invoice_question"} {
+		ids = append(ids, e.MustSubmit(t, e.Request(rt)).Ticket.ID)
+	}
+	reply := func(id int64, at time.Time) {
+		t.Helper()
+		e.Clock.Set(at)
+		if _, err := e.Desk.Reply(ctx, admin, id, desk.ReplyInput{Body: "Antwort"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reply(ids[0], start.Add(time.Hour))
+	reply(ids[3], start.Add(2*time.Hour))
+	e.Clock.Set(start.Add(4*time.Hour + time.Minute))
+	if _, err := e.Desk.SweepSLA(ctx); err != nil {
+		t.Fatal(err)
+	}
+	reply(ids[1], start.Add(5*time.Hour))
+
+	from, to, err := e.Desk.ReportPeriod("2026-11-01", "2026-11-30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Desk.SLAReport(ctx, admin, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := func(dept string) desk.SLAReportRow {
+		for _, x := range r.Departments {
+			if x.Department == dept {
+				return x
+			}
+		}
+		t.Fatalf("no row for %s in %+v", dept, r.Departments)
+		return desk.SLAReportRow{}
+	}
+	sup := row("support")
+	if sup.Received != 3 || sup.FirstResponse != (desk.Attainment{Met: 1, Late: 2}) || sup.Answered != 2 {
+		t.Errorf("support %+v", sup)
+	}
+	if share, ok := sup.FirstResponse.Share(); !ok || share < 0.33 || share > 0.34 {
+		t.Errorf("support share %v %v", share, ok)
+	}
+	if !near(time.Time{}.Add(sup.Median), time.Time{}.Add(time.Hour)) || !near(time.Time{}.Add(sup.P90), time.Time{}.Add(5*time.Hour)) {
+		t.Errorf("support median %s p90 %s", sup.Median, sup.P90)
+	}
+	if b := row("billing"); b.Received != 1 || b.FirstResponse.Met != 1 || b.Resolution.Pending != 1 {
+		t.Errorf("billing %+v", b)
+	}
+	if r.Total.Received != 4 || r.Total.FirstResponse.Met != 2 {
+		t.Errorf("total %+v", r.Total)
+	}
+	// An agent of billing sees billing only.
+	rb, err := e.Desk.SLAReport(ctx, billing, from, to)
+	if err != nil || len(rb.Departments) != 1 || rb.Total.Received != 1 {
+		t.Errorf("billing agent's report %+v, %v", rb, err)
+	}
+	// Bad periods change nothing and say why.
+	if _, _, err := e.Desk.ReportPeriod("2026-13-01", ""); err == nil {
+		t.Error("month 13 accepted")
+	}
+	if _, err := e.Desk.SLAReport(ctx, admin, to, from); err == nil {
+		t.Error("reversed period accepted")
+	}
+}

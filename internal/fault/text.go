@@ -25,6 +25,8 @@ var texts = map[string][2]string{
 	"unknown_key":          {"Dieses Feld gibt es hier nicht.", "This field does not exist here."},
 	"invalid_type":         {"Der Wert hat den falschen Typ.", "The value has the wrong type."},
 	"invalid_time":         {"Bitte geben Sie eine Zeit nach RFC 3339 an, z. B. 2026-11-30T09:00:00+01:00.", "Please give a time in RFC 3339 form, e.g. 2026-11-30T09:00:00+01:00."},
+	"before_from":          {"Das Ende muss nach dem Beginn liegen.", "The end must come after the beginning."},
+	"period_too_long":      {"Ein Bericht umfasst höchstens ein Jahr.", "A report covers at most a year."},
 	"invalid_period":       {"Bitte geben Sie eine Dauer nach ISO 8601 an, z. B. P14D oder PT2H.", "Please give an ISO 8601 duration, e.g. P14D or PT2H."},
 }
 

@@ -7,6 +7,8 @@ ALTER TABLE tickets ADD COLUMN sla_policy TEXT NOT NULL DEFAULT '';
 ALTER TABLE tickets ADD COLUMN sla TEXT NOT NULL DEFAULT '';
 ALTER TABLE tickets ADD COLUMN sla_check_at TEXT NOT NULL DEFAULT '9999-12-31T23:59:59.000000Z';
 CREATE INDEX tickets_sla_check ON tickets (sla_check_at, id);
+-- Reports select tickets by the period they came in.
+CREATE INDEX tickets_created ON tickets (created_at);
 
 -- SLA history: warnings, breaches and escalations. Rows are written once
 -- and never changed; a later change of priority or policy adds a new

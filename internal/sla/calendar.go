@@ -21,6 +21,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rickar/cal/v2"
@@ -72,6 +73,8 @@ type Calendar struct {
 	holidays []*cal.Holiday      // public holidays of the region; closed all day
 	closed   map[date]bool       // company closing days
 	special  map[date][]interval // dates with their own hours; beat holidays and weekly hours
+
+	holidayYears sync.Map // year → map[date]bool of its public holidays, filled on first use
 }
 
 // TwentyFourSeven returns a calendar that is always open, in loc. Its Add is
@@ -225,18 +228,28 @@ func (c *Calendar) hours(d date) []interval {
 }
 
 // isHoliday reports whether d is a public holiday of the calendar's region.
+// The holidays of a year are computed once and kept: deadline arithmetic
+// asks about the same few days for every ticket.
 func (c *Calendar) isHoliday(d date) bool {
+	if len(c.holidays) == 0 {
+		return false
+	}
+	if days, ok := c.holidayYears.Load(d.y); ok {
+		return days.(map[date]bool)[d]
+	}
+	days := map[date]bool{}
 	for _, h := range c.holidays {
 		// Neighbouring years too, in case a rule moves an observance
 		// across New Year; none of the DACH rules does today.
 		for y := d.y - 1; y <= d.y+1; y++ {
 			_, obs := h.Calc(y)
-			if !obs.IsZero() && obs.Year() == d.y && obs.Month() == d.m && obs.Day() == d.d {
-				return true
+			if !obs.IsZero() && obs.Year() == d.y {
+				days[date{obs.Year(), obs.Month(), obs.Day()}] = true
 			}
 		}
 	}
-	return false
+	c.holidayYears.Store(d.y, days)
+	return days[d]
 }
 
 const minutesPerDay = 24 * 60

@@ -20,6 +20,7 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 	var (
 		o          loadtest.Options
 		seed       int
+		seedOpen   bool
 		scenario   string
 		token      string
 		query      string
@@ -35,6 +36,7 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		fs.BoolVar(&o.Baseline, "baseline", false, "also measure a bare net/http JSON handler in the same run and report the ratio")
 		fs.Uint64Var(&o.Seed, "random-seed", 1, "seed of the request generator")
 		fs.IntVar(&seed, "seed", 0, "instead of a load test: fill the database in --data-dir with N fake tickets (server stopped)")
+		fs.BoolVar(&seedOpen, "seed-open", false, "with --seed: every ticket new or open, with running SLA clocks (the breach job's worst case)")
 		fs.StringVar(&scenario, "scenario", "intake", "intake (POST /api/v1/requests), queue (GET /api/v1/tickets), search (GET /api/v1/search), fanout (event streams) or broadcast-server (the fanout baseline, serving until stopped)")
 		fs.StringVar(&token, "token", m.Getenv("FRIST_TOKEN"), "API token for the queue and search scenarios (FRIST_TOKEN)")
 		fs.StringVar(&query, "query", "", "search words for the search scenario")
@@ -51,7 +53,7 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		return err
 	}
 	if seed > 0 {
-		return m.seed(ctx, cfg, seed)
+		return m.seed(ctx, cfg, seed, seedOpen)
 	}
 	switch scenario {
 	case "fanout":
@@ -118,14 +120,18 @@ func (m *Main) broadcastServer(ctx context.Context, addr string) error {
 	return nil
 }
 
-func (m *Main) seed(ctx context.Context, cfg config.Config, n int) error {
+func (m *Main) seed(ctx context.Context, cfg config.Config, n int, open bool) error {
 	_, d, err := m.open(ctx, cfg, false, nil, nil)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
 	last := start
-	err = d.Seed(ctx, n, func(done int) {
+	fill := d.Seed
+	if open {
+		fill = d.SeedOpen
+	}
+	err = fill(ctx, n, func(done int) {
 		if time.Since(last) > 5*time.Second || done == n {
 			last = time.Now()
 			fmt.Fprintf(m.Stderr, "seeded %d of %d tickets (%.0f/s)\n", done, n, float64(done)/time.Since(start).Seconds())

@@ -68,6 +68,7 @@ Commands:
   token create       create an API token (--email --name); prints the token last
   policy apply FILE  validate and apply a policy file (YAML)
   policy export      print the policy in force (YAML)
+  sla sweep          run the SLA breach job once (the server runs it every 10 s)
   migrate-data       copy an installation to another database (--from URL --to URL),
                      e.g. from the embedded SQLite to PostgreSQL
   loadtest           measure a running server (--target --requests --concurrency [--baseline]),
@@ -117,6 +118,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return m.policyExport(ctx, r)
 		}
 		return errors.New("usage: frist policy apply FILE | frist policy export")
+	case "sla":
+		if s, r := sub(); s == "sweep" {
+			return m.slaSweep(ctx, r)
+		}
+		return errors.New("usage: frist sla sweep")
 	case "migrate-data":
 		return m.migrateData(ctx, rest)
 	case "loadtest":

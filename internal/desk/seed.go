@@ -30,11 +30,20 @@ const (
 // are spread over departments, statuses and the last year; progress is
 // called after each transaction with the number done.
 func (d *Desk) Seed(ctx context.Context, n int, progress func(done int)) error {
+	return d.seed(ctx, n, []ticket.Status{ticket.New, ticket.Open, ticket.Waiting, ticket.Resolved, ticket.Closed, ticket.Closed, ticket.Closed, ticket.Closed}, progress)
+}
+
+// SeedOpen is Seed with every ticket new or open, so that every ticket has
+// running SLA clocks: the worst case for the breach job.
+func (d *Desk) SeedOpen(ctx context.Context, n int, progress func(done int)) error {
+	return d.seed(ctx, n, []ticket.Status{ticket.New, ticket.Open}, progress)
+}
+
+func (d *Desk) seed(ctx context.Context, n int, statuses []ticket.Status, progress func(done int)) error {
 	p := d.Policy()
 	words := strings.Fields(`Guten Tag ich habe eine Frage zu meinem Vertrag der Lieferung dem Passwort der Anmeldung
 		hello I have a question about my contract the delivery password login invoice please help thank you
 		Drucker Bildschirm Verbindung langsam Fehler Meldung Konto Kündigung Adresse Umzug Tarif Gutschrift`)
-	statuses := []ticket.Status{ticket.New, ticket.Open, ticket.Waiting, ticket.Resolved, ticket.Closed, ticket.Closed, ticket.Closed, ticket.Closed}
 	const batch = 5000
 	// Chunks of a batch are written by as many writers as the database
 	// profits from (one on SQLite). Each writer has its own customers, so
@@ -125,6 +134,9 @@ func (d *Desk) seedChunk(ctx context.Context, p *policy.Policy, rng *rand.Rand, 
 				if t.Status != ticket.Open {
 					t.FirstResponseAt = tx.Now()
 					t.SLA.Meet(sla.FirstResponse, tx.Now())
+					if t.Status != ticket.Waiting {
+						t.SLA.Meet(sla.Resolution, tx.Now())
+					}
 					t.SLA.Pause(tx.Now())
 				}
 				if err := tx.SaveTicket(t); err != nil {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -56,5 +57,20 @@ func TestFirstResponseDue(t *testing.T) {
 	at := time.Date(2026, 11, 28, 22, 0, 0, 0, time.UTC)
 	if got, want := p.FirstResponseDue(rt, at), at.Add(8*time.Hour); !got.Equal(want) {
 		t.Errorf("due = %s, want %s", got, want)
+	}
+}
+
+// TestExamplePolicy keeps the documented example policy valid.
+func TestExamplePolicy(t *testing.T) {
+	b, err := os.ReadFile("../../docs/examples/policy-routing-sla.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Routing) < 10 || len(p.SLA.Policies) < 4 {
+		t.Errorf("example has %d rules and %d SLA policies", len(p.Routing), len(p.SLA.Policies))
 	}
 }

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"frist/internal/sla"
@@ -114,8 +116,7 @@ func (tx *Tx) FindSLAEvents(ticketID int64) ([]SLAEvent, error) {
 // tickets_sla_check index: its cost grows with the tickets due, not with
 // all tickets.
 func (tx *Tx) DueSLAChecks(now time.Time, limit int) ([]*ticket.Ticket, error) {
-	rows, err := tx.query(`SELECT `+ticketColumns+ticketFrom+`WHERE t.id IN (SELECT id FROM tickets
-		WHERE sla_check_at <= ? ORDER BY sla_check_at, id LIMIT ?`+tx.d.skipLocked+`) ORDER BY t.sla_check_at, t.id`, fmtTime(now), limit)
+	rows, err := tx.query(dueSLAQuery(tx.d), fmtTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due SLA checks: %w", err)
 	}
@@ -129,4 +130,45 @@ func (tx *Tx) DueSLAChecks(now time.Time, limit int) ([]*ticket.Ticket, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+func dueSLAQuery(d *dialect) string {
+	return `SELECT ` + ticketColumns + ticketFrom + `WHERE t.id IN (SELECT id FROM tickets
+		WHERE sla_check_at <= ? ORDER BY sla_check_at, id LIMIT ?` + d.skipLocked + `) ORDER BY t.sla_check_at, t.id`
+}
+
+// ExplainDueSLAChecks returns the query plan of DueSLAChecks, for tests
+// that hold the breach job to its index. On PostgreSQL sequential scans
+// are switched off for the explanation, since a test's tiny table would
+// not show the plan a large one gets.
+func (db *DB) ExplainDueSLAChecks(ctx context.Context, now time.Time, limit int) (string, error) {
+	var out []string
+	err := db.Write(ctx, func(tx *Tx) error {
+		explain := `EXPLAIN QUERY PLAN `
+		if db.dialect == postgresDialect {
+			explain = `EXPLAIN `
+			if _, err := tx.exec(`SET LOCAL enable_seqscan = off`); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.tx.QueryContext(ctx, db.dialect.rebind(explain+dueSLAQuery(db.dialect)), fmtTime(now), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			out = append(out, fmt.Sprint(vals[len(vals)-1]))
+		}
+		return rows.Err()
+	})
+	return strings.Join(out, "\n"), err
 }

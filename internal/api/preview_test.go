@@ -151,7 +151,7 @@ func TestSLAPreview(t *testing.T) {
 			`"target":"first_response","duration":"PT4H","from":"receipt","start":"2026-11-27T14:00:00+01:00","due":"2026-11-30T10:00:00+01:00"`,
 			// 2 h on Friday, 6 h on Monday.
 			`"target":"next_response","duration":"PT8H","from":"customer_reply","start":"2026-11-27T14:00:00+01:00","due":"2026-11-30T14:00:00+01:00"`,
-			`"target":"resolution","duration":"PT16H","from":"receipt","start":"2026-11-27T14:00:00+01:00","due":"2026-12-01T13:00:00+01:00"`,
+			`"target":"resolution","duration":"PT16H","from":"receipt","start":"2026-11-27T14:00:00+01:00","due":"2026-12-01T13:00:00+01:00","warn":"2026-12-01T09:48:00+01:00"`,
 		}},
 		{"ClosedOnSaturday", "admin", q("request_type", "invoice_question", "at", "2026-11-28T10:00:00Z"), 200, []string{
 			`"at":"2026-11-28T11:00:00+01:00"`, `"open":false`, `"next_open":"2026-11-30T08:00:00+01:00"`,

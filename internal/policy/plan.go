@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"frist/internal/routing"
@@ -27,7 +28,7 @@ type Route struct {
 	Decision   routing.Decision // Decision.Rule is nil when no rule matched
 	Department string           // the rule's department, else the request type's
 	Priority   ticket.Priority  // the rule's priority, else the request's
-	Skills     []string         // the request type's skills, then the rule's, without repeats
+	Skills     []string         // the request type's skills, then the rule's, without repeats (case-insensitive)
 }
 
 // ServiceLevel is the SLA a ticket gets when it is received at a moment:
@@ -72,7 +73,7 @@ func (p *Policy) Route(req routing.Request) (Route, error) {
 		r.Department = d.Department
 	}
 	for _, s := range d.Skills {
-		if !slices.Contains(r.Skills, s) {
+		if !slices.ContainsFunc(r.Skills, func(x string) bool { return strings.EqualFold(x, s) }) {
 			r.Skills = append(r.Skills, s)
 		}
 	}

@@ -52,6 +52,7 @@ type Handler struct {
 // layout.html.
 var pageNames = []string{
 	"request_form", "request_ack", "status", "login", "queue", "ticket", "search", "admin", "error",
+	"admin_routing", "admin_sla",
 }
 
 // New parses the embedded templates once.
@@ -106,6 +107,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin", h.adminOnly(h.adminShow))
 	mux.HandleFunc("POST /admin/users", h.adminOnly(h.userCreate))
 	mux.HandleFunc("POST /admin/policy", h.adminOnly(h.policyApply))
+	mux.HandleFunc("GET /admin/routing", h.adminOnly(h.routingPreview))
+	mux.HandleFunc("GET /admin/sla", h.adminOnly(h.slaPreview))
 
 	// Anything else is a friendly 404 page. More specific patterns (the
 	// API's, health checks) take precedence.

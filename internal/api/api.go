@@ -94,6 +94,11 @@ func (a *API) routes() []route {
 		{"POST", "/api/v1/tickets/{number}/messages", agent, http.StatusCreated, messageInput{}, messageJSON{}, a.messageCreate},
 		{"GET", "/api/v1/search", agent, http.StatusOK, nil, list[searchHitJSON]{}, a.searchList},
 		{"GET", "/api/v1/events", agent, http.StatusOK, nil, nil, a.eventStream},
+		{"POST", "/api/v1/tickets/{number}/presence", agent, http.StatusOK, presenceInput{}, []presenceJSON{}, a.presenceCreate},
+
+		// Live overview: agents.
+		{"GET", "/api/v1/dashboard", agent, http.StatusOK, nil, dashboardJSON{}, a.dashboardShow},
+		{"GET", "/api/v1/dashboard/agents", agent, http.StatusOK, nil, []agentTicketsJSON{}, a.agentLoadList},
 
 		// Previews of the policy: administrators.
 		{"POST", "/api/v1/routing/preview", admin, http.StatusOK, routingPreviewInput{}, routingPreviewJSON{}, a.routingPreview},

@@ -30,7 +30,8 @@ type Desk struct {
 	clock  clock.Clock
 	policy atomic.Pointer[loadedPolicy]
 
-	bus       events.Bus // live updates; in-process unless SetBus gives another
+	bus       events.Bus    // live updates; in-process unless SetBus gives another
+	presence  presenceBoard // who is viewing or replying to which ticket, on all nodes
 	intake    chan *submission
 	stop      chan struct{}
 	wg        sync.WaitGroup

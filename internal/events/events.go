@@ -36,6 +36,9 @@ const (
 	KindTicketAssigned = "ticket.assigned" // the ticket got another agent or department
 	KindSLAWarning     = "sla.warning"     // an SLA deadline is near
 	KindSLABreach      = "sla.breach"      // an SLA deadline has passed
+	// KindTicketPresence says an agent is viewing or replying to a
+	// ticket (collision warning); it names the agent (see Event).
+	KindTicketPresence = "ticket.presence"
 )
 
 // KindResync is never published; a bus delivers it to its local subscribers
@@ -63,7 +66,10 @@ var (
 // deadlines and similar facts. No names, email addresses, subjects or message
 // text — events travel through PostgreSQL (where NOTIFY payloads may reach
 // server logs) and to every connected agent regardless of role and masking,
-// so anything in an event must be fit for everyone to see.
+// so anything in an event must be fit for everyone to see. The one
+// exception is staff data for the collision warning: KindTicketPresence
+// carries the id and display name of the agent who is on the ticket, which
+// every colleague may see anyway — never anything of the customer.
 type Event struct {
 	// ID identifies the event uniquely: 32 hex digits (128 random bits).
 	// Publish sets it when empty.

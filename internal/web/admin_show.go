@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"frist/internal/auth"
@@ -13,6 +14,7 @@ import (
 type adminPage struct {
 	page
 	Agents []agentRow
+	Saved  string // name of the account whose settings were just saved
 
 	// Create-account form.
 	NewEmail    string
@@ -39,6 +41,8 @@ type agentRow struct {
 	Role        auth.Role
 	Departments string
 	Disabled    bool
+	Assignment  string // presence, skills, cap and working hours, translated
+	EditHref    string
 }
 
 // adminShow shows the admin page (GET /admin); admins only.
@@ -68,6 +72,7 @@ func (h *Handler) buildAdminPage(r *http.Request, a *desk.Agent) (*adminPage, er
 	pg.Path = "/admin"
 	pg.PolicyYAML = string(body)
 	pg.PolicyDraft = pg.PolicyYAML
+	saved := r.URL.Query().Get("saved")
 	for _, x := range agents {
 		row := agentRow{Name: x.Name, Email: x.Email, Role: x.Role, Disabled: x.Disabled}
 		if x.Departments == nil {
@@ -78,6 +83,10 @@ func (h *Handler) buildAdminPage(r *http.Request, a *desk.Agent) (*adminPage, er
 				names = append(names, h.deptName(d, pg.Lang))
 			}
 			row.Departments = strings.Join(names, ", ")
+		}
+		row.Assignment, row.EditHref = h.assignmentSummary(pg.page, x), "/admin/users/"+strconv.FormatInt(x.ID, 10)
+		if saved == strconv.FormatInt(x.ID, 10) {
+			pg.Saved = x.Name
 		}
 		pg.Agents = append(pg.Agents, row)
 	}

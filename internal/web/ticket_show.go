@@ -86,11 +86,12 @@ type purposeView struct {
 
 // changeView is one history entry, translated.
 type changeView struct {
-	Actor string
-	Field string
-	From  string
-	To    string
-	At    string
+	Actor  string
+	Field  string
+	From   string
+	To     string
+	At     string
+	Reason string // the rule or strategy that decided, translated (page.Reason)
 }
 
 // ticketShow shows a ticket (GET /tickets/{number}).
@@ -241,6 +242,8 @@ func (h *Handler) buildTicketPage(r *http.Request, a *desk.Agent, id int64) (*ti
 				return pg.PriorityName(ticket.Priority(s))
 			case "department":
 				return h.deptName(s, lang)
+			case "assignment":
+				return pg.T("assignment_" + s)
 			case "assignee":
 				if s == "" {
 					return pg.T("nobody")
@@ -253,6 +256,7 @@ func (h *Handler) buildTicketPage(r *http.Request, a *desk.Agent, id int64) (*ti
 			return s
 		}
 		cv.From, cv.To = value(c.From), value(c.To)
+		cv.Reason = pg.Reason(c.Reason)
 		pg.Changes = append(pg.Changes, cv)
 	}
 

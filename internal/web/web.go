@@ -52,7 +52,7 @@ type Handler struct {
 // layout.html.
 var pageNames = []string{
 	"request_form", "request_ack", "status", "login", "queue", "ticket", "search", "admin", "error",
-	"admin_routing", "admin_sla",
+	"admin_routing", "admin_sla", "dashboard",
 }
 
 // New parses the embedded templates once.
@@ -105,6 +105,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /tickets/{number}/reply", h.agentOnly(h.ticketReply))
 	mux.HandleFunc("POST /me/availability", h.agentOnly(h.availabilityUpdate))
 	mux.HandleFunc("GET /search", h.agentOnly(h.searchShow))
+	mux.HandleFunc("GET /dashboard", h.agentOnly(h.dashboardShow))
 	mux.HandleFunc("GET /admin", h.adminOnly(h.adminShow))
 	mux.HandleFunc("POST /admin/users", h.adminOnly(h.userCreate))
 	mux.HandleFunc("GET /admin/users/{id}", h.adminOnly(h.agentEdit))

@@ -104,6 +104,12 @@ func (a *API) routes() []route {
 		{"POST", "/api/v1/routing/preview", admin, http.StatusOK, routingPreviewInput{}, routingPreviewJSON{}, a.routingPreview},
 		{"GET", "/api/v1/sla/preview", admin, http.StatusOK, nil, slaPreviewJSON{}, a.slaPreview},
 
+		// Accounts and presence: each agent their own presence,
+		// administrators every account's assignment settings.
+		{"PUT", "/api/v1/me/availability", agent, http.StatusOK, availabilityInput{}, availabilityJSON{}, a.availabilityUpdate},
+		{"GET", "/api/v1/users", admin, http.StatusOK, nil, list[userJSON]{}, a.userList},
+		{"PATCH", "/api/v1/users/{id}", admin, http.StatusOK, userPatch{}, userJSON{}, a.userUpdate},
+
 		// Test clock: administrators of a --test-clock installation.
 		{"GET", "/api/v1/test-clock", agent, http.StatusOK, nil, clockJSON{}, a.testClockShow},
 		{"POST", "/api/v1/test-clock", admin, http.StatusOK, clockInput{}, clockJSON{}, a.testClockUpdate},

@@ -38,11 +38,6 @@ func init() {
 		"help_calendar":       {"Außerhalb der Zeiten des Kalenders bekommt das Konto keine neuen Tickets.", "Outside the calendar's hours the account gets no new tickets."},
 		"help_departments":    {"Keine Auswahl: alle Abteilungen. Zugewiesen wird nur in Abteilungen, die das Konto sehen darf; Auszubildende und Datenschutzbeauftragte nie automatisch.", "None selected: all departments. Tickets are assigned only in departments the account may see; trainees and privacy officers never automatically."},
 
-		"invalid_skill":    {"Fähigkeiten bestehen aus Kleinbuchstaben, Ziffern und : . _ - (höchstens 40 Zeichen), z. B. lang:fr.", "Skills consist of lower-case letters, digits and : . _ - (at most 40 characters), e.g. lang:fr."},
-		"too_many":         {"Höchstens 20 Fähigkeiten.", "At most 20 skills."},
-		"invalid_max_open": {"Bitte eine ganze Zahl von 0 bis 1000 angeben.", "Please give a whole number from 0 to 1000."},
-		"unknown_calendar": {"Diesen Kalender gibt es in der Richtlinie nicht.", "The policy has no such calendar."},
-
 		"change_assignment":         {"Zuweisung", "Assignment"},
 		"assignment_no_agents":      {"niemand: die Abteilung hat keine Mitarbeitenden für Zuweisungen", "nobody: the department has no agents to assign to"},
 		"assignment_none_present":   {"niemand: alle abwesend oder außerhalb der Arbeitszeit", "nobody: everyone is away or outside working hours"},

@@ -37,10 +37,17 @@ var ErrAgentViewsOff = &fault.Error{Code: fault.Forbidden, Message: "Per-agent v
 func (d *Desk) Dashboard(ctx context.Context, a *Agent) (*Dashboard, error) {
 	now := d.clock.Now()
 	out := &Dashboard{At: now}
-	perAgent := d.Policy().Organisation.AgentPerformanceViews
+	p := d.Policy()
+	perAgent := p.Organisation.AgentPerformanceViews
+	departments := a.Departments
+	if departments == nil {
+		for _, dep := range p.Departments {
+			departments = append(departments, dep.ID)
+		}
+	}
 	err := d.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		out.Departments, err = tx.DashboardCounts(a.Departments, now, now.Add(-BreachWindow))
+		out.Departments, err = tx.DashboardCounts(departments, now, now.Add(-BreachWindow))
 		if err != nil || !perAgent {
 			return err
 		}

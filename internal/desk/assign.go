@@ -196,25 +196,24 @@ func (d *Desk) assignTransfer(tx *store.Tx, p *policy.Policy, t *ticket.Ticket) 
 	return nil
 }
 
-func init() {
-	// An SLA escalation that takes a ticket from its assignee hands it to
-	// the department's strategy, never back to the same agent. The sweep
-	// holds many tickets' rows, of several departments in ticket order,
-	// so it reads the cursor without locking it and does not move it:
-	// assignments after escalations need no strict fairness, and taking
-	// department locks out of order could deadlock with intake.
-	reassignAfterEscalation = func(d *Desk, tx *store.Tx, t *ticket.Ticket) error {
-		stored, err := tx.FindTicket(t.ID)
-		if err != nil {
-			return err
-		}
-		p := d.Policy()
-		pl, err := d.pool(tx, p, t.Department, false, stored.AssigneeID)
-		if err != nil {
-			return err
-		}
-		return apply(tx, pl, t, pl.Assign(t.Priority, skillsOf(p, t)))
+// reassignAfterEscalation hands a ticket an SLA escalation took from its
+// assignee to the department's strategy, never back to the same agent;
+// under manual assignment it stays unassigned in the department's queue.
+// The sweep holds many tickets' rows, of several departments in ticket
+// order, so it reads the cursor without locking it and does not move it:
+// assignments after escalations need no strict fairness, and taking
+// department locks out of order could deadlock with intake.
+func (d *Desk) reassignAfterEscalation(tx *store.Tx, t *ticket.Ticket) error {
+	stored, err := tx.FindTicket(t.ID)
+	if err != nil {
+		return err
 	}
+	p := d.Policy()
+	pl, err := d.pool(tx, p, t.Department, false, stored.AssigneeID)
+	if err != nil {
+		return err
+	}
+	return apply(tx, pl, t, pl.Assign(t.Priority, skillsOf(p, t)))
 }
 
 // SetAvailability switches the agent's presence: absent agents get no new

@@ -112,12 +112,3 @@ func (d *Desk) publishSLA(hits []slaHit) {
 		d.publish(kind, h.ticket, map[string]any{"target": h.hit.Target, "due": h.hit.Due, "priority": h.ticket.Priority})
 	}
 }
-
-// reassignAfterEscalation hands a ticket an SLA escalation took from its
-// assignee to the department's assignment strategy; under manual
-// assignment it stays unassigned in the department's queue.
-var reassignAfterEscalation = func(d *Desk, tx *store.Tx, t *ticket.Ticket) error { return nil }
-
-func (d *Desk) reassignAfterEscalation(tx *store.Tx, t *ticket.Ticket) error {
-	return reassignAfterEscalation(d, tx, t)
-}

@@ -272,3 +272,47 @@ func TestSLAReport(t *testing.T) {
 		t.Error("reversed period accepted")
 	}
 }
+
+// TestSLAEscalationReassigns: a breach under a policy that reassigns takes
+// the ticket from its assignee and hands it to the department's strategy,
+// never back to the same agent; the history says why.
+func TestSLAEscalationReassigns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := desktest.New(t)
+	y := strings.Replace(string(slaPolicy(t)), "    lead: lea@example.org\n    assignment: manual\n", "    lead: lea@example.org\n    assignment: round_robin\n", 1)
+	if !strings.Contains(y, "assignment: round_robin") {
+		t.Fatal("policy edit failed")
+	}
+	if _, err := e.Desk.ApplyPolicy(ctx, []byte(y)); err != nil {
+		t.Fatal(err)
+	}
+	max := e.MustCreateAgent(t, "max@example.org", "Max Mustermann", auth.Agent, "technical")
+	moritz := e.MustCreateAgent(t, "moritz@example.org", "Moritz Muster", auth.Agent, "technical")
+	e.Clock.Set(berlin(t, "2026-12-07 09:00"))
+	rc := e.MustSubmit(t, e.Request("technical_problem"))
+	first := rc.Ticket.AssigneeID
+	if first != max.ID && first != moritz.ID {
+		t.Fatalf("assigned to %d at intake", first)
+	}
+	e.Clock.Set(berlin(t, "2026-12-07 13:01")) // 4 business hours later
+	if _, err := e.Desk.SweepSLA(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v, err := e.Desk.Ticket(ctx, max, rc.Ticket.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Ticket.AssigneeID == 0 || v.Ticket.AssigneeID == first {
+		t.Errorf("after the escalation assigned to %d (before %d)", v.Ticket.AssigneeID, first)
+	}
+	var reasons []string
+	for _, c := range v.Changes {
+		if c.Field == "assignee" {
+			reasons = append(reasons, c.Reason)
+		}
+	}
+	if strings.Join(reasons, " ") != "strategy:round_robin sla:first_response strategy:round_robin" {
+		t.Errorf("assignee history reasons %q", reasons)
+	}
+}

@@ -99,6 +99,7 @@ func (a *API) routes() []route {
 		// Live overview: agents.
 		{"GET", "/api/v1/dashboard", agent, http.StatusOK, nil, dashboardJSON{}, a.dashboardShow},
 		{"GET", "/api/v1/dashboard/agents", agent, http.StatusOK, nil, []agentTicketsJSON{}, a.agentLoadList},
+		{"GET", "/api/v1/reports/sla", agent, http.StatusOK, nil, slaReportJSON{}, a.slaReport},
 
 		// Previews of the policy: administrators.
 		{"POST", "/api/v1/routing/preview", admin, http.StatusOK, routingPreviewInput{}, routingPreviewJSON{}, a.routingPreview},

@@ -51,7 +51,7 @@ type Handler struct {
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
 var pageNames = []string{
-	"request_form", "request_ack", "status", "login", "queue", "ticket", "search", "admin", "error",
+	"request_form", "request_ack", "status", "login", "queue", "ticket", "search", "admin", "error", "report_sla",
 	"admin_routing", "admin_sla", "dashboard",
 }
 
@@ -106,6 +106,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /me/availability", h.agentOnly(h.availabilityUpdate))
 	mux.HandleFunc("GET /search", h.agentOnly(h.searchShow))
 	mux.HandleFunc("GET /dashboard", h.agentOnly(h.dashboardShow))
+	mux.HandleFunc("GET /reports/sla", h.agentOnly(h.reportShow))
 	mux.HandleFunc("GET /admin", h.adminOnly(h.adminShow))
 	mux.HandleFunc("POST /admin/users", h.adminOnly(h.userCreate))
 	mux.HandleFunc("GET /admin/users/{id}", h.adminOnly(h.agentEdit))

@@ -285,6 +285,12 @@ routing:
 	if !slices.ContainsFunc(v.Changes, func(c ticket.Change) bool { return c.Field == "routed" && c.To == "outage" }) {
 		t.Errorf("history does not name the rule: %+v", v.Changes)
 	}
+	if v.Changes[0].Field != "created" || v.Changes[0].Reason != "rule:outage" {
+		t.Errorf("creation's reason %q, want rule:outage", v.Changes[0].Reason)
+	}
+	if pv, err := e.Desk.Ticket(ctx, admin, plain.ID); err != nil || pv.Changes[0].Reason != "request_type" {
+		t.Errorf("unrouted ticket's creation reason: %+v, %v", pv.Changes, err)
+	}
 	bad := `
 routing:
   - id: lost

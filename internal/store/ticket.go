@@ -59,7 +59,13 @@ func (tx *Tx) CreateTicket(nt *NewTicket) error {
 	if err := tx.createConsent(t, nt.Consent, nt.LegalBasis); err != nil {
 		return err
 	}
-	if err := tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "created", To: string(t.Status)}, "customer"); err != nil {
+	// The routing decision is the creation's reason: the rule that chose
+	// the department, or the request type's own department.
+	reason := "request_type"
+	if nt.RoutedBy != "" {
+		reason = "rule:" + nt.RoutedBy
+	}
+	if err := tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "created", To: string(t.Status), Reason: reason}, "customer"); err != nil {
 		return err
 	}
 	if nt.RoutedBy == "" {

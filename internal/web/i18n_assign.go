@@ -46,6 +46,7 @@ func init() {
 		"history_reason":            {"Grund", "Reason"},
 		"reason_strategy":           {"Strategie: %s", "Strategy: %s"},
 		"reason_rule":               {"Regel %s", "Rule %s"},
+		"reason_request_type":       {"keine Routing-Regel: Abteilung des Anliegens", "no routing rule: the request type's department"},
 		"reason_transfer":           {"Abteilungswechsel: die Person darf die neue Abteilung nicht sehen", "Transfer: the assignee may not see the new department"},
 		"reason_sla":                {"SLA-Eskalation: %s", "SLA escalation: %s"},
 		"strategy_manual":           {"manuell", "manual"},
@@ -58,7 +59,8 @@ func init() {
 }
 
 // Reason translates the reason of a history entry: "strategy:<name>",
-// "rule:<id>", "transfer" or "sla:<target>"; others show as they are.
+// "rule:<id>", "request_type", "transfer" or "sla:<target>"; others show
+// as they are.
 func (p page) Reason(reason string) string {
 	kind, arg, _ := strings.Cut(reason, ":")
 	switch kind {
@@ -72,6 +74,8 @@ func (p page) Reason(reason string) string {
 		return p.Tf("reason_rule", arg)
 	case "transfer":
 		return p.T("reason_transfer")
+	case "request_type":
+		return p.T("reason_request_type")
 	case "sla":
 		if _, ok := texts["sla_target_"+arg]; ok {
 			return p.Tf("reason_sla", p.T("sla_target_"+arg))

@@ -75,7 +75,7 @@ func (h *Handler) buildStatusPage(r *http.Request) (*statusPage, error) {
 		// decides, and without one the promise itself.
 		pg.Late = t.FirstResponseAt.After(t.FirstResponseDue) || (t.SLA != nil && t.SLA.Late(sla.FirstResponse))
 	} else {
-		pg.DuePassed = h.desk.Now().After(t.FirstResponseDue)
+		pg.DuePassed = (t.Status == ticket.New || t.Status == ticket.Open) && h.desk.Now().After(t.FirstResponseDue)
 	}
 	pg.Closed = t.Status == ticket.Closed
 	for _, m := range v.Messages {

@@ -88,6 +88,11 @@ type Event struct {
 	// It must be valid JSON when set and, like the rest, free of personal
 	// data.
 	Data json.RawMessage `json:"data,omitempty"`
+	// Seq is the position in which this node's bus delivered the event,
+	// counting from 1: later events have greater numbers. It is set on
+	// delivery, is not part of the event's JSON and differs between
+	// nodes. Subscription.Start relates a subscription to it.
+	Seq uint64 `json:"-"`
 }
 
 // Bus delivers published events to every subscriber. Implementations are safe
@@ -132,6 +137,7 @@ type Subscription struct {
 
 	c       chan Event
 	hub     *hub
+	start   uint64
 	dropped atomic.Uint64
 	once    sync.Once
 }
@@ -140,6 +146,11 @@ type Subscription struct {
 // its buffer was full. A subscriber that sees the number grow should reload
 // its state.
 func (s *Subscription) Dropped() uint64 { return s.dropped.Load() }
+
+// Start returns the Seq of the first event C receives: every event the bus
+// delivered before has a smaller Seq (and is in Resume's replay when it
+// came after lastID), every later one a Seq of at least Start.
+func (s *Subscription) Start() uint64 { return s.start }
 
 // Close ends the subscription and closes C; events already buffered can still
 // be read. It is safe to call more than once and concurrently with delivery.
@@ -161,6 +172,7 @@ type hub struct {
 	mu     sync.RWMutex
 	subs   map[*Subscription]struct{}
 	win    *window // written by deliver under order and mu.RLock, read under mu.Lock
+	seq    uint64  // Seq of the last delivered event; like win
 	closed bool
 }
 
@@ -180,6 +192,7 @@ func (h *hub) resume(lastID string, buffer int) (*Subscription, []Event, bool) {
 	s := &Subscription{C: c, c: c, hub: h}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	s.start = h.seq + 1
 	var replay []Event
 	ok := false
 	if lastID != "" {
@@ -209,6 +222,8 @@ func (h *hub) deliver(e Event) {
 	defer h.order.Unlock()
 	h.mu.RLock()
 	defer h.mu.RUnlock()
+	h.seq++
+	e.Seq = h.seq
 	h.win.add(e)
 	for s := range h.subs {
 		select {

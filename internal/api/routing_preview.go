@@ -51,7 +51,7 @@ func (a *API) routingPreview(c *call) (any, error) {
 		return nil, err
 	}
 	r := pv.Route
-	out := routingPreviewJSON{Department: r.Department, Priority: r.Priority, Skills: r.Skills, Reason: r.Decision.Reason(), SLA: newSLAPreviewJSON(pv)}
+	out := routingPreviewJSON{Department: r.Department, Priority: r.Priority, Skills: r.Skills, Reason: r.Explain(), SLA: newSLAPreviewJSON(pv)}
 	if out.Skills == nil {
 		out.Skills = []string{}
 	}

@@ -291,6 +291,13 @@ routing:
 	if pv, err := e.Desk.Ticket(ctx, admin, plain.ID); err != nil || pv.Changes[0].Reason != "request_type" {
 		t.Errorf("unrouted ticket's creation reason: %+v, %v", pv.Changes, err)
 	}
+	if _, err := e.Desk.ApplyPolicy(ctx, append(policy.DefaultYAML(), []byte(rules+"default_department: billing\n")...)); err != nil {
+		t.Fatal(err)
+	}
+	caught := e.MustSubmit(t, e.Request("general_question")).Ticket
+	if cv, err := e.Desk.Ticket(ctx, admin, caught.ID); err != nil || caught.Department != "billing" || cv.Changes[0].Reason != "default_department" {
+		t.Errorf("default department: %s, %+v, %v", caught.Department, cv.Changes, err)
+	}
 	bad := `
 routing:
   - id: lost

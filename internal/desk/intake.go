@@ -179,13 +179,20 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 	}
 	// The policy's routing rules may send the request elsewhere than its
 	// type's department, and raise its priority; the rule is recorded.
-	routed := p.Router().Route(routing.Request{RequestType: rt.ID, Subject: r.Subject, Message: r.Message, Language: r.Language, Priority: rt.Priority, Fields: r.Fields})
+	// Requests no rule matches go to the policy's default department, if
+	// it names one. The decision is recorded with the ticket.
+	route, err := p.Route(routing.Request{RequestType: rt.ID, Subject: r.Subject, Message: r.Message, Language: r.Language, Priority: rt.Priority, Fields: r.Fields})
+	if err != nil {
+		return nil, fmt.Errorf("intake: %w", err) // not reached: the request was validated against this policy
+	}
+	routed := route.Decision
+	t.Department, t.Priority = route.Department, route.Priority
 	var ruleID string
 	if routed.Rule != nil {
-		t.Department, t.Priority, ruleID = routed.Department, routed.Priority, routed.Rule.ID
+		ruleID = routed.Rule.ID
 	}
 	s := &submission{
-		nt:     &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RoutedBy: ruleID},
+		nt:     &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RoutedBy: ruleID, RouteReason: route.Reason()},
 		sla:    func(now time.Time) { startSLA(p, t, now) },
 		skills: requiredSkills(rt, routed),
 		done:   make(chan error, 1),

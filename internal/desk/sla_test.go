@@ -130,7 +130,7 @@ func TestSLALifecycle(t *testing.T) {
 			reasons = append(reasons, c.Field+"="+c.Reason)
 		}
 	}
-	if strings.Join(reasons, " ") != "priority=sla:first_response assignee=sla:first_response" {
+	if strings.Join(reasons, " ") != "created=request_type priority=sla:first_response assignee=sla:first_response" {
 		t.Errorf("history reasons %v", reasons)
 	}
 	fr := v.Ticket.SLA.Clock(sla.FirstResponse)

@@ -26,9 +26,11 @@ var (
 // Route is where the policy sends a request and why.
 type Route struct {
 	Decision   routing.Decision // Decision.Rule is nil when no rule matched
-	Department string           // the rule's department, else the request type's
+	Department string           // the rule's department, else default_department, else the request type's
 	Priority   ticket.Priority  // the rule's priority, else the request's
 	Skills     []string         // the request type's skills, then the rule's, without repeats (case-insensitive)
+
+	ViaDefault bool // no rule matched and the policy's default_department applied
 }
 
 // ServiceLevel is the SLA a ticket gets when it is received at a moment:
@@ -53,7 +55,8 @@ type Plan struct {
 }
 
 // Route decides where a request goes: the first routing rule that
-// matches, else the request type's department. An empty req.Priority
+// matches, else the policy's default_department, else the request type's
+// department. An empty req.Priority
 // means the request type's. It returns an error wrapping
 // ErrUnknownRequestType or ErrPriority.
 func (p *Policy) Route(req routing.Request) (Route, error) {
@@ -71,6 +74,8 @@ func (p *Policy) Route(req routing.Request) (Route, error) {
 	r := Route{Decision: d, Department: rt.Department, Priority: d.Priority, Skills: slices.Clone(rt.Skills)}
 	if d.Rule != nil {
 		r.Department = d.Department
+	} else if p.DefaultDepartment != "" {
+		r.Department, r.ViaDefault = p.DefaultDepartment, true
 	}
 	for _, s := range d.Skills {
 		if !slices.ContainsFunc(r.Skills, func(x string) bool { return strings.EqualFold(x, s) }) {
@@ -114,4 +119,24 @@ func (p *Policy) Plan(req routing.Request, at time.Time) (Plan, error) {
 		return Plan{}, err // not reached: Route checked the request type, and rules name declared departments
 	}
 	return Plan{Route: r, SLA: sl}, nil
+}
+
+// Reason names what decided the department, as ticket histories record
+// it: "rule:<id>", "default_department" or "request_type".
+func (r Route) Reason() string {
+	switch {
+	case r.Decision.Rule != nil:
+		return "rule:" + r.Decision.Rule.ID
+	case r.ViaDefault:
+		return "default_department"
+	}
+	return "request_type"
+}
+
+// Explain says in English what decided, for the API's previews.
+func (r Route) Explain() string {
+	if r.ViaDefault {
+		return "default department"
+	}
+	return r.Decision.Reason()
 }

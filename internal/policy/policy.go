@@ -35,9 +35,12 @@ type Policy struct {
 	Fields       []privacy.Attribute `yaml:"fields,omitempty"` // attributes added to the built-in catalogue
 	Purposes     []privacy.Purpose   `yaml:"purposes,omitempty"`
 	Notice       privacy.Notice      `yaml:"privacy_notice"`
-	Routing      []routing.Rule      `yaml:"routing,omitempty"`   // first match wins; none: the request type's department
-	Calendars    []Calendar          `yaml:"calendars,omitempty"` // business-hours calendars for SLA policies and agents' working hours
-	SLA          SLA                 `yaml:"sla,omitempty"`
+	Routing      []routing.Rule      `yaml:"routing,omitempty"` // first match wins; none: DefaultDepartment, else the request type's department
+	// DefaultDepartment catches requests no routing rule matched; empty:
+	// each request type's own department.
+	DefaultDepartment string     `yaml:"default_department,omitempty"`
+	Calendars         []Calendar `yaml:"calendars,omitempty"` // business-hours calendars for SLA policies and agents' working hours
+	SLA               SLA        `yaml:"sla,omitempty"`
 
 	catalogue *privacy.Catalogue
 	router    *routing.Rules
@@ -208,6 +211,9 @@ func (p *Policy) validate() error {
 			}
 			seen[f.ID] = true
 		}
+	}
+	if p.DefaultDepartment != "" && !depts[p.DefaultDepartment] {
+		return fmt.Errorf("default_department: %q is not declared", p.DefaultDepartment)
 	}
 	p.router, err = routing.New(p.Routing, func(id string) bool { return depts[id] }, func(id string) bool { return types[id] })
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"frist/internal/routing"
 )
 
 func TestDefault(t *testing.T) {
@@ -72,5 +74,30 @@ func TestExamplePolicy(t *testing.T) {
 	}
 	if len(p.Routing) < 10 || len(p.SLA.Policies) < 4 {
 		t.Errorf("example has %d rules and %d SLA policies", len(p.Routing), len(p.SLA.Policies))
+	}
+}
+
+func TestDefaultDepartment(t *testing.T) {
+	y := string(DefaultYAML()) + "\ndefault_department: technical\nrouting:\n  - {id: bills, when: {words: [rechnung]}, department: billing}\n"
+	p, err := Parse([]byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		subject, dept, reason string
+	}{
+		{"Frage zur Rechnung", "billing", "rule:bills"},
+		{"Frage zum Vertrag", "technical", "default_department"},
+	} {
+		r, err := p.Route(routing.Request{RequestType: "general_question", Subject: tt.subject, Language: "de"})
+		if err != nil || r.Department != tt.dept || r.Reason() != tt.reason {
+			t.Errorf("%q: %s %s %v, want %s %s", tt.subject, r.Department, r.Reason(), err, tt.dept, tt.reason)
+		}
+	}
+	if r, _ := Default().Route(routing.Request{RequestType: "general_question", Language: "de"}); r.Department != "support" || r.Reason() != "request_type" {
+		t.Errorf("without default_department: %s %s", r.Department, r.Reason())
+	}
+	if _, err := Parse([]byte(string(DefaultYAML()) + "\ndefault_department: nowhere\n")); err == nil || !strings.Contains(err.Error(), "nowhere") {
+		t.Errorf("unknown default department: %v", err)
 	}
 }

@@ -24,6 +24,9 @@ type NewTicket struct {
 	Consent    privacy.Consent
 	LegalBasis privacy.LegalBasis
 	RoutedBy   string // id of the routing rule that chose the department, if any
+	// RouteReason is what chose the department: "rule:<id>",
+	// "default_department" or "request_type" (policy.Route.Reason).
+	RouteReason string
 }
 
 // CreateTicket stores a new request. The customer is found by email or
@@ -61,9 +64,9 @@ func (tx *Tx) CreateTicket(nt *NewTicket) error {
 	}
 	// The routing decision is the creation's reason: the rule that chose
 	// the department, or the request type's own department.
-	reason := "request_type"
-	if nt.RoutedBy != "" {
-		reason = "rule:" + nt.RoutedBy
+	reason := nt.RouteReason
+	if reason == "" {
+		reason = "request_type"
 	}
 	if err := tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "created", To: string(t.Status), Reason: reason}, "customer"); err != nil {
 		return err

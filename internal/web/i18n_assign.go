@@ -47,6 +47,7 @@ func init() {
 		"reason_strategy":           {"Strategie: %s", "Strategy: %s"},
 		"reason_rule":               {"Regel %s", "Rule %s"},
 		"reason_request_type":       {"keine Routing-Regel: Abteilung des Anliegens", "no routing rule: the request type's department"},
+		"reason_default_department": {"keine Routing-Regel: Standardabteilung", "no routing rule: the default department"},
 		"reason_transfer":           {"Abteilungswechsel: die Person darf die neue Abteilung nicht sehen", "Transfer: the assignee may not see the new department"},
 		"reason_sla":                {"SLA-Eskalation: %s", "SLA escalation: %s"},
 		"strategy_manual":           {"manuell", "manual"},
@@ -76,6 +77,8 @@ func (p page) Reason(reason string) string {
 		return p.T("reason_transfer")
 	case "request_type":
 		return p.T("reason_request_type")
+	case "default_department":
+		return p.T("reason_default_department")
 	case "sla":
 		if _, ok := texts["sla_target_"+arg]; ok {
 			return p.Tf("reason_sla", p.T("sla_target_"+arg))

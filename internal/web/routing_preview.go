@@ -19,9 +19,12 @@ type routingPage struct {
 	page
 	Rules    []ruleRow
 	Defaults []defaultRow
-	Fields   []formField // the preview form
-	Errors   []summaryItem
-	Result   *routingResult
+	// DefaultDepartment is the name of the policy's default_department,
+	// or "" when unmatched requests go to their request type's department.
+	DefaultDepartment string
+	Fields            []formField // the preview form
+	Errors            []summaryItem
+	Result            *routingResult
 }
 
 // ruleRow is one routing rule.
@@ -63,8 +66,15 @@ func (h *Handler) routingPreview(w http.ResponseWriter, r *http.Request, a *desk
 	for i, rule := range p.Routing {
 		pg.Rules = append(pg.Rules, h.ruleRow(pg.page, p, i+1, rule))
 	}
+	if p.DefaultDepartment != "" {
+		pg.DefaultDepartment = h.deptName(p.DefaultDepartment, pg.Lang)
+	}
 	for _, rt := range p.RequestTypes {
-		pg.Defaults = append(pg.Defaults, defaultRow{RequestType: rt.Name.In(pg.Lang), Department: h.deptName(rt.Department, pg.Lang), Priority: pg.PriorityName(rt.Priority), Skills: strings.Join(rt.Skills, ", ")})
+		dept := rt.Department
+		if p.DefaultDepartment != "" {
+			dept = p.DefaultDepartment
+		}
+		pg.Defaults = append(pg.Defaults, defaultRow{RequestType: rt.Name.In(pg.Lang), Department: h.deptName(dept, pg.Lang), Priority: pg.PriorityName(rt.Priority), Skills: strings.Join(rt.Skills, ", ")})
 	}
 
 	q := r.URL.Query()

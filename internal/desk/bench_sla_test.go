@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,7 +19,11 @@ import (
 // routing rules and no SLA policies (each ticket gets the request type's
 // first-response deadline, around the clock, as before SLA policies
 // existed); "routing+sla" is the documented example with ten routing
-// rules, business-hours calendars with holidays and four SLA policies.
+// rules, business-hours calendars with holidays and four SLA policies, all
+// departments assigning manually; "routing+sla+assignment" is the example
+// as documented, with round-robin, least-loaded and skill-based
+// departments (no agents present, so every ticket reads the pool and
+// stays unassigned).
 func benchPolicies(b *testing.B) map[string][]byte {
 	b.Helper()
 	full, err := os.ReadFile("../../docs/examples/policy-routing-sla.yaml")
@@ -32,7 +37,8 @@ func benchPolicies(b *testing.B) map[string][]byte {
 		b.Fatal("default policy layout changed")
 	}
 	core = core[:i] + core[j:]
-	return map[string][]byte{"core": []byte(core), "routing+sla": full}
+	manual := regexp.MustCompile(`assignment: \w+`).ReplaceAll(full, []byte("assignment: manual"))
+	return map[string][]byte{"core": []byte(core), "routing+sla": manual, "routing+sla+assignment": full}
 }
 
 // benchRequest does not match any routing rule, so that every rule is
@@ -67,7 +73,7 @@ func BenchmarkPlan(b *testing.B) {
 // routing, SLA, group commit, search index) under both policies, with 16
 // concurrent submitters.
 func BenchmarkSubmitRequestPolicies(b *testing.B) {
-	for _, name := range []string{"core", "routing+sla"} {
+	for _, name := range []string{"core", "routing+sla", "routing+sla+assignment"} {
 		b.Run(name, func(b *testing.B) {
 			e := desktest.New(b)
 			ctx := context.Background()

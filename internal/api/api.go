@@ -42,6 +42,9 @@ type API struct {
 
 	drainOnce sync.Once
 	draining  chan struct{} // closed when the server shuts down: streams end
+
+	fanOnce sync.Once
+	fan     *fanout // shared writers of event streams, see fanout()
 }
 
 // Drain ends open event streams, so that a graceful shutdown does not

@@ -1,10 +1,8 @@
 package api
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 
 	"frist/internal/events"
@@ -31,7 +29,8 @@ const (
 // departments the caller may see: an "id:" line with the event's ID, an
 // "event:" line with the kind and a "data:" line with the event as JSON
 // (ids, departments, statuses — never customer data). Events published on
-// any node arrive.
+// any node arrive. HTTP/1.1 streams are handed to the shared writers
+// (event_fanout.go); others keep their request's goroutine.
 //
 // A client that reconnects sends the ID it saw last as Last-Event-ID (or
 // ?last_event_id=): the stream first replays what this node delivered
@@ -39,13 +38,23 @@ const (
 // unknown or the stream had to drop events, it sends "events.resync": the
 // client reloads what it shows.
 func (a *API) eventStream(c *call) (any, error) {
-	flusher, ok := c.w.(http.Flusher)
-	if !ok {
-		return nil, fmt.Errorf("event stream: response cannot flush")
-	}
 	lastID := c.r.Header.Get("Last-Event-ID")
 	if lastID == "" {
 		lastID = c.r.URL.Query().Get("last_event_id")
+	}
+	h := c.w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	if conn, head, ok := takeOver(c); ok {
+		a.fanout().join(conn, head, lastID, c.agent.Departments)
+		return streamed{}, nil
+	}
+
+	// A stream that cannot be taken over keeps this goroutine.
+	flusher, ok := c.w.(http.Flusher)
+	if !ok {
+		return nil, fmt.Errorf("event stream: response cannot flush")
 	}
 	bus := a.desk.Events()
 	var sub *events.Subscription
@@ -59,15 +68,11 @@ func (a *API) eventStream(c *call) (any, error) {
 	}
 	defer sub.Close()
 
-	h := c.w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
 	c.w.WriteHeader(http.StatusOK)
 	fmt.Fprintf(c.w, ": frist events\nretry: %d\n\n", reconnectMillis)
 	s := stream{w: c.w, departments: c.agent.Departments}
 	if resync {
-		s.resync()
+		c.w.Write(resyncFrame)
 	}
 	for _, e := range replay {
 		s.send(e)
@@ -84,7 +89,7 @@ func (a *API) eventStream(c *call) (any, error) {
 		case <-a.draining:
 			return streamed{}, nil
 		case <-tick.C:
-			fmt.Fprint(c.w, ": heartbeat\n\n")
+			c.w.Write(heartbeatFrame)
 			flusher.Flush()
 		case e, ok := <-sub.C:
 			if !ok {
@@ -93,7 +98,7 @@ func (a *API) eventStream(c *call) (any, error) {
 			if d := sub.Dropped(); d != dropped {
 				// Events were lost while this client was slow.
 				dropped = d
-				s.resync()
+				c.w.Write(resyncFrame)
 			}
 			if s.send(e) {
 				flusher.Flush()
@@ -102,7 +107,7 @@ func (a *API) eventStream(c *call) (any, error) {
 	}
 }
 
-// stream writes events for one subscriber.
+// stream writes events for one subscriber that has a goroutine of its own.
 type stream struct {
 	w           http.ResponseWriter
 	departments []string // nil: all
@@ -111,19 +116,13 @@ type stream struct {
 // send writes e unless the subscriber may not see its department, and says
 // whether it wrote.
 func (s stream) send(e events.Event) bool {
-	if e.Department != "" && s.departments != nil && !slices.Contains(s.departments, e.Department) {
+	if !mayWatch(s.departments, e.Department) {
 		return false
 	}
-	b, err := json.Marshal(e)
-	if err != nil {
+	b := eventFrame(e)
+	if b == nil {
 		return false
 	}
-	fmt.Fprintf(s.w, "id: %s\nevent: %s\ndata: %s\n\n", e.ID, e.Kind, b)
+	s.w.Write(b)
 	return true
-}
-
-// resync tells the client to reload. It carries no "id:" line, so the
-// client's Last-Event-ID stays that of the last event it really received.
-func (s stream) resync() {
-	fmt.Fprintf(s.w, "event: %s\ndata: {\"kind\":%q}\n\n", events.KindResync, events.KindResync)
 }

@@ -46,6 +46,8 @@
     }
 
     var source = new EventSource("/api/v1/events");
+    // data-live tells that warnings arrive live (the browser test waits for it).
+    source.addEventListener("open", function () { box.dataset.live = "1"; });
     source.addEventListener("ticket.presence", function (ev) {
       var e;
       try { e = JSON.parse(ev.data); } catch (_) { return; }

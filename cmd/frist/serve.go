@@ -68,6 +68,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// Periodic work runs on one node of a cluster at a time.
 	runner := jobs.New(leader, log)
 	runner.Every("analyze", time.Hour, afterFirstInterval(d.Analyze))
+	runner.Every("assign-backlog", 30*time.Second, func(ctx context.Context) error {
+		n, err := d.AssignBacklog(ctx, nil)
+		if n > 0 {
+			log.Info("assigned waiting tickets", "tickets", n)
+		}
+		return err
+	})
 	runner.Every("sla-sweep", slaSweepInterval, func(ctx context.Context) error {
 		st, err := d.SweepSLA(ctx)
 		if st.Warnings+st.Breaches > 0 {

@@ -217,11 +217,18 @@ func (d *Desk) reassignAfterEscalation(tx *store.Tx, t *ticket.Ticket) error {
 }
 
 // SetAvailability switches the agent's presence: absent agents get no new
-// tickets and keep the ones they have.
+// tickets and keep the ones they have. An agent who comes back gets, at
+// once, waiting unassigned tickets their departments' strategies give
+// them.
 func (d *Desk) SetAvailability(ctx context.Context, a *Agent, available bool) error {
-	return d.db.Write(ctx, func(tx *store.Tx) error {
+	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		return tx.UpdateUser(a.ID, store.UserUpdate{Available: &available})
 	})
+	if err != nil || !available {
+		return err
+	}
+	_, err = d.AssignBacklog(ctx, a.Departments)
+	return err
 }
 
 // AgentUpdate changes an agent's assignment settings and departments;

@@ -422,3 +422,57 @@ func TestUpdateAgent(t *testing.T) {
 		}
 	})
 }
+
+// TestAssignBacklog: tickets that waited because nobody was present go to
+// an agent as soon as they come back, within their cap; the periodic run
+// picks up slots that free later.
+func TestAssignBacklog(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := assignEnv(t)
+	admin := e.MustCreateAgent(t, "admin@example.org", "Ada Admin", auth.Admin)
+	anna := e.MustCreateAgent(t, "anna@example.org", "Anna Agentin", auth.Agent, "billing")
+	cap2 := 2
+	mustUpdateAgent(t, e, admin, anna.ID, desk.AgentUpdate{MaxOpen: &cap2})
+	for _, a := range []*desk.Agent{admin, anna} {
+		if err := e.Desk.SetAvailability(ctx, a, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var waiting []*ticket.Ticket
+	for i := range 3 {
+		waiting = append(waiting, submitFrom(t, e, "invoice_question", i))
+	}
+	if n, err := e.Desk.AssignBacklog(ctx, nil); err != nil || n != 0 {
+		t.Fatalf("nobody present: assigned %d, %v", n, err)
+	}
+	before := len(history(t, e, waiting[2].ID))
+	if err := e.Desk.SetAvailability(ctx, anna, true); err != nil {
+		t.Fatal(err)
+	}
+	assignee := func(id int64) int64 {
+		t.Helper()
+		v, err := e.Desk.Ticket(ctx, admin, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Ticket.AssigneeID
+	}
+	if got := []int64{assignee(waiting[0].ID), assignee(waiting[1].ID), assignee(waiting[2].ID)}; !slices.Equal(got, []int64{anna.ID, anna.ID, 0}) {
+		t.Fatalf("after coming back: assignees %v, want Anna twice (cap 2) and one waiting", got)
+	}
+	if h := history(t, e, waiting[0].ID); !slices.Contains(h, fmt.Sprintf("assignee:>%d:strategy:round_robin", anna.ID)) {
+		t.Errorf("history %q lacks the assignment", h)
+	}
+	if h := history(t, e, waiting[2].ID); len(h) != before {
+		t.Errorf("a ticket nobody could take got new history entries: %q", h)
+	}
+	// Anna resolves one; the next run hands her the third.
+	resolved := ticket.Resolved
+	if _, err := e.Desk.UpdateTicket(ctx, anna, waiting[0].ID, desk.TicketUpdate{Status: &resolved}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.Desk.AssignBacklog(ctx, nil); err != nil || n != 1 || assignee(waiting[2].ID) != anna.ID {
+		t.Errorf("after a slot freed: assigned %d, %v", n, err)
+	}
+}

@@ -191,3 +191,26 @@ func (tx *Tx) FindUserPage(cursor string, limit int) ([]*UserRecord, string, err
 	}
 	return out, next, nil
 }
+
+// UnassignedTickets returns up to limit active tickets of a department
+// that nobody is assigned to, earliest deadline first, locked for this
+// transaction; on PostgreSQL rows another transaction holds are skipped.
+// The tickets carry what assignment needs: id, request type, priority.
+func (tx *Tx) UnassignedTickets(department string, limit int) ([]*ticket.Ticket, error) {
+	rows, err := tx.query(`SELECT id, request_type, priority, department FROM tickets
+		WHERE department = ? AND assignee_id IS NULL AND status IN ('new', 'open', 'waiting')
+		ORDER BY due_at, id LIMIT ?`+tx.d.skipLocked, department, limit)
+	if err != nil {
+		return nil, fmt.Errorf("unassigned tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []*ticket.Ticket
+	for rows.Next() {
+		t := &ticket.Ticket{}
+		if err := rows.Scan(&t.ID, &t.RequestType, &t.Priority, &t.Department); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

@@ -20,6 +20,11 @@ import (
 // two seconds after.
 const liveTimeout = 10 * time.Second
 
+// sseOpen is true once the page's htmx SSE connection is open: the
+// extension keeps its EventSource in htmx's internal data of the element
+// with sse-connect.
+const sseOpen = `document.querySelector("[sse-connect]")["htmx-internal-data"].sseEventSource.readyState === EventSource.OPEN`
+
 // TestBrowserLive proves the live views in headless Chromium under the
 // strict Content-Security-Policy: a ticket submitted through the API
 // appears in an open queue and in the dashboard's counts without a reload;
@@ -79,8 +84,10 @@ func TestBrowserLive(t *testing.T) {
 
 	// (a) A ticket submitted through the API appears in the open queue
 	// without a reload: the marker set on the window survives.
+	// An event sent before the stream is open would be lost, so wait for
+	// the EventSource that the htmx SSE extension keeps on the element.
 	a.do("open the queue", chromedp.Navigate(a.base+"/queue"))
-	a.waitFor("queue's event stream", `document.querySelector("[sse-connect]")["htmx-internal-data"].sseEventSource.readyState === 1`)
+	a.waitFor("queue's event stream", sseOpen)
 	a.eval("mark the page", `window.fristMarker = "queue", ""`)
 	first := submitRequest(t, s.URL, "Lieferung fehlt", "Guten Tag, meine Lieferung zur Bestellung B-4711 ist nicht angekommen.")
 	a.waitForWithin(liveTimeout, "new ticket in the open queue", fmt.Sprintf(`!!document.querySelector('table.queue a[href="/tickets/%s"]')`, first))
@@ -92,7 +99,7 @@ func TestBrowserLive(t *testing.T) {
 	// comes through the boosted navigation, as an agent opens it.
 	a.click("open the dashboard", `.main-nav a[href="/dashboard"]`)
 	a.waitFor("dashboard", `!!document.querySelector("table.dashboard tfoot")`)
-	a.waitFor("dashboard's event stream", `document.querySelector("[sse-connect]")["htmx-internal-data"].sseEventSource.readyState === 1`)
+	a.waitFor("dashboard's event stream", sseOpen)
 	a.eval("mark the page", `window.fristMarker = "dashboard", ""`)
 	const activeTotal = `Number(document.querySelector("table.dashboard tfoot td").innerText)`
 	before := a.eval("active tickets before", `String(`+activeTotal+`)`)

@@ -187,12 +187,8 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 	}
 	routed := route.Decision
 	t.Department, t.Priority = route.Department, route.Priority
-	var ruleID string
-	if routed.Rule != nil {
-		ruleID = routed.Rule.ID
-	}
 	s := &submission{
-		nt:     &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RoutedBy: ruleID, RouteReason: route.Reason()},
+		nt:     &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RouteReason: route.Reason()},
 		sla:    func(now time.Time) { startSLA(p, t, now) },
 		skills: requiredSkills(rt, routed),
 		done:   make(chan error, 1),

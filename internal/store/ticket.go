@@ -23,7 +23,6 @@ type NewTicket struct {
 	StatusHash string         // auth.HashSecret of the status link secret
 	Consent    privacy.Consent
 	LegalBasis privacy.LegalBasis
-	RoutedBy   string // id of the routing rule that chose the department, if any
 	// RouteReason is what chose the department: "rule:<id>",
 	// "default_department" or "request_type" (policy.Route.Reason).
 	RouteReason string
@@ -63,18 +62,13 @@ func (tx *Tx) CreateTicket(nt *NewTicket) error {
 		return err
 	}
 	// The routing decision is the creation's reason: the rule that chose
-	// the department, or the request type's own department.
+	// the department, the default department or the request type's own.
+	// (Tickets of earlier versions have a separate "routed" entry.)
 	reason := nt.RouteReason
 	if reason == "" {
 		reason = "request_type"
 	}
-	if err := tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "created", To: string(t.Status), Reason: reason}, "customer"); err != nil {
-		return err
-	}
-	if nt.RoutedBy == "" {
-		return nil
-	}
-	return tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "routed", To: nt.RoutedBy}, "system")
+	return tx.AddChange(&ticket.Change{TicketID: t.ID, Field: "created", To: string(t.Status), Reason: reason}, "customer")
 }
 
 func (tx *Tx) createConsent(t *ticket.Ticket, c privacy.Consent, basis privacy.LegalBasis) error {

@@ -21,7 +21,7 @@ var copyTables = []struct {
 	{"sessions", "token_hash, user_id, created_at, expires_at", "token_hash", nil},
 	{"api_tokens", "id, user_id, name, token_hash, created_at", "id", nil},
 	{"customers", "id, email, name, language, created_at", "id", nil},
-	{"tickets", "id, customer_id, request_type, department, status, priority, subject, language, assignee_id, status_hash, notice_version, created_at, updated_at, first_response_due, first_response_at, closed_at, due_at, sla_policy, sla, sla_check_at", "id", nil},
+	{"tickets", "id, customer_id, request_type, department, status, priority, subject, language, assignee_id, status_hash, notice_version, created_at, updated_at, first_response_due, first_response_at, closed_at, due_at, sla_policy, sla, sla_check_at, tags, retention, deletion_due, deletion_latest, retention_check_at, restricted, held, anonymised_at", "id", []string{"restricted", "held"}},
 	{"ticket_fields", "ticket_id, field, value", "ticket_id, field", nil},
 	{"messages", "id, ticket_id, visibility, author, agent_id, body, created_at", "id", nil},
 	{"ticket_changes", "id, ticket_id, actor_id, actor_kind, field, from_value, to_value, created_at, reason", "id", nil},
@@ -29,6 +29,11 @@ var copyTables = []struct {
 	{"consents", "id, ticket_id, customer_id, notice_version, notice_sha256, language, accepted, legal_basis, created_at", "id", []string{"accepted"}},
 	{"consent_purposes", "consent_id, purpose, granted", "consent_id, purpose", []string{"granted"}},
 	{"assignment_cursors", "department, last_user_id", "department", nil},
+	{"attachments", "id, ticket_id, message_id, name, content_type, size, sha256, storage_key, created_at", "id", nil},
+	{"legal_holds", "id, ticket_id, customer_id, reason, placed_by, placed_at, lifted_by, lifted_at, lift_reason", "id", nil},
+	{"deletion_log", "id, pseudonym, action, rule, rule_version, class, due_at, done_at, removed", "id", nil},
+	{"retention_recomputations", "id, at, cause, rules, examined, changed, done_at", "id", nil},
+	{"audit_log", "id, at, actor_id, actor_kind, action, object, detail, prev_hash, hash", "id", nil},
 }
 
 // CopyProgress reports a copy's progress: the table being copied and how

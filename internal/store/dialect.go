@@ -53,7 +53,7 @@ type dialect struct {
 }
 
 // identityTables have generated ids.
-var identityTables = []string{"policies", "users", "api_tokens", "customers", "tickets", "messages", "ticket_changes", "consents", "sla_events"}
+var identityTables = []string{"policies", "users", "api_tokens", "customers", "tickets", "messages", "ticket_changes", "consents", "sla_events", "attachments", "legal_holds", "deletion_log", "retention_recomputations", "audit_log"}
 
 var sqliteDialect = &dialect{
 	name:        "sqlite",

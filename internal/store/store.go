@@ -71,9 +71,11 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	//    (a SIGKILL after commit loses nothing); only an OS crash or power
 	//    loss may lose the last commits;
 	//  foreign_keys enforces the references in the schema;
-	//  temp_store keeps sort scratch space in memory.
+	//  temp_store keeps sort scratch space in memory;
+	//  secure_delete overwrites deleted content with zeros, so that what the
+	//    retention sweeper deletes does not linger in free pages.
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)", "secure_delete(ON)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

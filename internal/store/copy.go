@@ -72,7 +72,13 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB, progress CopyProgress) error 
 		if err := rebuildIndex(ctx, src, dst, progress); err != nil {
 			return fmt.Errorf("copy search index: %w", err)
 		}
-		return dst.Write(ctx, func(tx *Tx) error { return tx.d.resetIdentities(tx) })
+		return dst.Write(ctx, func(tx *Tx) error {
+			// The audit chain continues after the copied entries.
+			if err := tx.setAuditHead(); err != nil {
+				return fmt.Errorf("copy audit head: %w", err)
+			}
+			return tx.d.resetIdentities(tx)
+		})
 	})
 }
 

@@ -41,6 +41,9 @@ type Policy struct {
 	DefaultDepartment string     `yaml:"default_department,omitempty"`
 	Calendars         []Calendar `yaml:"calendars,omitempty"` // business-hours calendars for SLA policies and agents' working hours
 	SLA               SLA        `yaml:"sla,omitempty"`
+	// Retention is the deletion concept: classes, rules and the legal
+	// settings they are counted in.
+	Retention privacy.Retention `yaml:"retention,omitempty"`
 
 	catalogue *privacy.Catalogue
 	router    *routing.Rules
@@ -219,7 +222,10 @@ func (p *Policy) validate() error {
 	if err != nil {
 		return err
 	}
-	return p.validateSLA(depts, types)
+	if err := p.validateSLA(depts, types); err != nil {
+		return err
+	}
+	return p.Retention.Validate(cat, func(id string) bool { return types[id] })
 }
 
 func ticketPriority(s string) bool { return ticket.Priority(s).Valid() }

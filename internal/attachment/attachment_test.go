@@ -193,3 +193,18 @@ func TestStore(t *testing.T) {
 		}
 	})
 }
+
+func TestDisposition(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"Rechnung.pdf", `attachment; filename="Rechnung.pdf"; filename*=UTF-8''Rechnung.pdf`},
+		{"Übersicht März.pdf", `attachment; filename="_bersicht M_rz.pdf"; filename*=UTF-8''%C3%9Cbersicht%20M%C3%A4rz.pdf`},
+		{"a\"b;c%.txt", `attachment; filename="a_b;c_.txt"; filename*=UTF-8''a%22b%3Bc%25.txt`},
+		{`dir\a.txt`, `attachment; filename="a.txt"; filename*=UTF-8''a.txt`},
+		{"x\r\nSet-Cookie: a=b", `attachment; filename="xSet-Cookie: a=b"; filename*=UTF-8''xSet-Cookie%3A%20a%3Db`},
+	} {
+		if got := Disposition(tc.in); got != tc.want {
+			t.Errorf("Disposition(%q) =\n %s\nwant\n %s", tc.in, got, tc.want)
+		}
+	}
+}

@@ -24,7 +24,10 @@ func (d *Desk) CustomerTicket(ctx context.Context, secret string) (*TicketView, 
 			return err
 		}
 		v.Ticket = t
-		v.Messages, err = tx.FindMessages(t.ID, false)
+		if v.Messages, err = tx.FindMessages(t.ID, false); err != nil {
+			return err
+		}
+		v.Attachments, err = findAttachments(tx, t.ID, false)
 		return err
 	})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"frist/internal/attachment"
 	"frist/internal/clock"
 	"frist/internal/events"
 	"frist/internal/fault"
@@ -29,6 +30,7 @@ type Desk struct {
 	log    *slog.Logger
 	clock  clock.Clock
 	policy atomic.Pointer[loadedPolicy]
+	files  *attachment.Store // attachments' bytes; see SetFiles
 
 	bus       events.Bus    // live updates; in-process unless SetBus gives another
 	presence  presenceBoard // who is viewing or replying to which ticket, on all nodes

@@ -28,6 +28,7 @@ type Request struct {
 	Language    string            // "de" or "en"; "" means the form's language
 	Fields      map[string]string // form fields the request type declares
 	Consent     ConsentInput
+	Attachments []Upload // files attached to the request; see attachment's limits
 }
 
 // ConsentInput is what the customer confirmed with the submission.
@@ -148,8 +149,9 @@ func ValidateRequest(p *policy.Policy, r Request) (Request, *policy.RequestType,
 // Returns fault.Invalid for bad input; nothing is stored then.
 func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 	p := d.Policy()
+	files, ferr := prepareUploads(r.Attachments)
 	r, rt, err := ValidateRequest(p, r)
-	if err != nil {
+	if err = mergeInvalid(err, ferr); err != nil {
 		return nil, err
 	}
 	secret := auth.NewSecret("")
@@ -191,18 +193,27 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 		nt:     &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RouteReason: route.Reason()},
 		sla:    func(now time.Time) { startSLA(p, t, now) },
 		skills: requiredSkills(rt, routed),
+		files:  files,
 		done:   make(chan error, 1),
+	}
+	// Files are durable before the ticket commits, so that the 201 means
+	// they are; they are removed again if it does not commit.
+	if err := d.writeFiles(files); err != nil {
+		return nil, err
 	}
 	select {
 	case d.intake <- s:
 	case <-d.stop:
+		d.removeFiles(files)
 		return nil, fault.Errorf(fault.Internal, "shutting down")
 	case <-ctx.Done():
+		d.removeFiles(files)
 		return nil, ctx.Err()
 	}
 	// Once queued, the submission is committed even if the caller goes
 	// away, so wait for the outcome regardless of ctx.
 	if err := <-s.done; err != nil {
+		d.removeFiles(files)
 		return nil, err
 	}
 	d.publish(events.KindTicketCreated, t, map[string]any{"status": t.Status, "priority": t.Priority, "first_response_due": t.FirstResponseDue})
@@ -215,6 +226,7 @@ type submission struct {
 	nt     *store.NewTicket
 	sla    func(now time.Time) // starts the SLA clocks at the commit's time
 	skills []string            // an assignee needs these under skill-based assignment
+	files  []*file             // attachments, written before the commit
 	done   chan error
 }
 
@@ -274,6 +286,9 @@ func (d *Desk) commit(batch []*submission) {
 		for _, s := range batch {
 			s.sla(tx.Now())
 			if err := tx.CreateTicket(s.nt); err != nil {
+				return err
+			}
+			if err := recordFiles(tx, s.nt.Ticket.ID, 0, s.files); err != nil {
 				return err
 			}
 		}

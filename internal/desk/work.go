@@ -20,6 +20,8 @@ type TicketView struct {
 	Changes  []ticket.Change
 	Consents []privacy.Consent
 	SLA      []store.SLAEvent // warnings, breaches and escalations, oldest first
+	// Attachments by message id; only those of the messages shown.
+	Attachments map[int64][]store.Attachment
 }
 
 // mayAccess reports whether an agent may see tickets of a department.
@@ -61,6 +63,9 @@ func (d *Desk) Ticket(ctx context.Context, a *Agent, id int64) (*TicketView, err
 		if v.Messages, err = tx.FindMessages(id, true); err != nil {
 			return err
 		}
+		if v.Attachments, err = findAttachments(tx, id, true); err != nil {
+			return err
+		}
 		if v.Changes, err = tx.FindChanges(id); err != nil {
 			return err
 		}
@@ -94,6 +99,8 @@ type ReplyInput struct {
 	Body     string
 	Internal bool           // an internal note instead of a public reply
 	Status   *ticket.Status // status after the reply; nil keeps the life-cycle default
+	// Attachments of the reply or note; see attachment's limits.
+	Attachments []Upload
 }
 
 // Reply adds an agent's public reply or internal note. A public reply
@@ -106,8 +113,16 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 	if msg == "" && body == "" {
 		msg = privacy.ErrRequired
 	}
+	var bodyErr error
 	if msg != "" {
-		return nil, fault.Fields("Please write a message.", fault.FieldError{Field: "body", Message: msg})
+		bodyErr = fault.Fields("Please write a message.", fault.FieldError{Field: "body", Message: msg})
+	}
+	files, ferr := prepareUploads(in.Attachments)
+	if err := mergeInvalid(bodyErr, ferr); err != nil {
+		return nil, err
+	}
+	if err := d.writeFiles(files); err != nil {
+		return nil, err
 	}
 	m := &ticket.Message{TicketID: id, Author: ticket.ByAgent, AgentID: a.ID, Body: body, Visibility: ticket.Public}
 	if in.Internal {
@@ -125,6 +140,9 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 		}
 		before := *t
 		if err := tx.CreateMessage(m); err != nil {
+			return err
+		}
+		if err := recordFiles(tx, id, m.ID, files); err != nil {
 			return err
 		}
 		next := t.Status
@@ -156,6 +174,7 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 		return tx.SaveTicket(t)
 	})
 	if err != nil {
+		d.removeFiles(files)
 		return nil, err
 	}
 	d.publish(events.KindTicketUpdated, saved, map[string]any{"status": saved.Status, "message": m.Visibility})

@@ -6,8 +6,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"testing"
 
+	"frist/internal/attachment"
 	"frist/internal/auth"
 	"frist/internal/clock"
 	"frist/internal/desk"
@@ -45,6 +47,11 @@ func New(t testing.TB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	files, err := attachment.Open(filepath.Join(dir, "attachments"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.SetFiles(files)
 	d.Start()
 	t.Cleanup(func() {
 		d.Close()

@@ -114,6 +114,10 @@ func (a *API) routes() []route {
 		{"GET", "/api/v1/users", admin, http.StatusOK, nil, list[userJSON]{}, a.userList},
 		{"PATCH", "/api/v1/users/{id}", admin, http.StatusOK, userPatch{}, userJSON{}, a.userUpdate},
 
+		// Audit trail: administrators and privacy officers (desk checks).
+		{"GET", "/api/v1/audit", agent, http.StatusOK, nil, list[auditEntryJSON]{}, a.auditList},
+		{"GET", "/api/v1/audit/verify", agent, http.StatusOK, nil, auditVerificationJSON{}, a.auditVerify},
+
 		// Test clock: administrators of a --test-clock installation.
 		{"GET", "/api/v1/test-clock", agent, http.StatusOK, nil, clockJSON{}, a.testClockShow},
 		{"POST", "/api/v1/test-clock", admin, http.StatusOK, clockInput{}, clockJSON{}, a.testClockUpdate},

@@ -68,9 +68,20 @@ var (
 )
 
 var (
-	actionPattern = regexp.MustCompile(`^[a-z][a-z_]*\.[a-z][a-z_]*$`)
-	objectPattern = regexp.MustCompile(`^[a-z][a-z_]*:[A-Za-z0-9._:-]{1,64}$`)
+	// Lengths are bounded so that a filter of both fits into a detail
+	// (see desk.ExportAudit).
+	actionPattern = regexp.MustCompile(`^[a-z][a-z_]{0,19}\.[a-z][a-z_]{0,23}$`)
+	objectPattern = regexp.MustCompile(`^[a-z][a-z_]{0,19}:[A-Za-z0-9._:-]{1,64}$`)
 )
+
+// ValidAction reports whether s has the form of an action, "area.verb"
+// (area up to 20, verb up to 24 lower-case letters and underscores).
+func ValidAction(s string) bool { return actionPattern.MatchString(s) }
+
+// ValidObject reports whether s has the form of an object, "kind:id"
+// (kind up to 20 lower-case letters and underscores, id up to 64 letters,
+// digits and ._:-).
+func ValidObject(s string) bool { return objectPattern.MatchString(s) }
 
 // Check returns ErrDetail for a detail that is longer than MaxDetail,
 // contains '@' (an email address) or control characters. It is a cheap

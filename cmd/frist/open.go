@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 
+	"frist/internal/attachment"
 	"frist/internal/clock"
 	"frist/internal/config"
 	"frist/internal/desk"
@@ -42,6 +44,13 @@ func (m *Main) open(ctx context.Context, cfg config.Config, serving bool, test *
 	if err != nil {
 		return nil, nil, err
 	}
+	// Attachments' bytes live in the data directory, beside the embedded
+	// database (also when the database is PostgreSQL).
+	files, err := attachment.Open(filepath.Join(cfg.DataDir, "attachments"))
+	if err != nil {
+		return nil, nil, err
+	}
+	d.SetFiles(files)
 	return db, d, nil
 }
 

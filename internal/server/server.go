@@ -141,9 +141,11 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // limitBodies caps every request body; handlers see an error when reading
-// past the limit and answer 413.
-func limitBodies(next http.Handler, max int64) http.Handler {
+// past the limit and answer 413. Routes that accept attachments get the
+// larger of max and attachment.MaxRequestBytes (see uploadLimit).
+func limitBodies(next http.Handler, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		max := uploadLimit(w, r, limit)
 		if r.ContentLength > max {
 			tooLarge(w, r)
 			return

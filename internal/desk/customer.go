@@ -68,6 +68,7 @@ func (d *Desk) CustomerReply(ctx context.Context, secret, body string) error {
 			return err
 		}
 		saved = t
+		applyRetention(d.Policy(), t, tx.Now())
 		return tx.SaveTicket(t)
 	})
 	if err == nil && saved != nil {
@@ -100,6 +101,7 @@ func (d *Desk) CustomerClose(ctx context.Context, secret string) error {
 			return err
 		}
 		saved = t
+		applyRetention(d.Policy(), t, tx.Now())
 		return tx.SaveTicket(t)
 	})
 	if err == nil && saved != nil {

@@ -191,7 +191,7 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 	t.Department, t.Priority = route.Department, route.Priority
 	s := &submission{
 		nt:     &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RouteReason: route.Reason()},
-		sla:    func(now time.Time) { startSLA(p, t, now) },
+		sla:    func(now time.Time) { startSLA(p, t, now); applyRetention(p, t, now) },
 		skills: requiredSkills(rt, routed),
 		files:  files,
 		done:   make(chan error, 1),

@@ -124,6 +124,7 @@ func (d *Desk) seedChunk(ctx context.Context, p *policy.Policy, rng *rand.Rand, 
 			nt := &store.NewTicket{Ticket: t, Body: b.String(), StatusHash: auth.HashSecret(auth.NewSecret("")),
 				Consent:    privacy.Consent{NoticeVersion: p.Notice.Version, NoticeHash: p.Notice.Hash(lang), Language: lang, Accepted: true},
 				LegalBasis: rt.LegalBasis}
+			applyRetention(p, t, tx.Now())
 			if err := tx.CreateTicket(nt); err != nil {
 				return err
 			}
@@ -139,6 +140,7 @@ func (d *Desk) seedChunk(ctx context.Context, p *policy.Policy, rng *rand.Rand, 
 					}
 					t.SLA.Pause(tx.Now())
 				}
+				applyRetention(p, t, tx.Now())
 				if err := tx.SaveTicket(t); err != nil {
 					return err
 				}

@@ -14,6 +14,7 @@ import (
 type SearchFilter struct {
 	Query           string
 	Departments     []string // the caller may see only these; nil for all
+	WithRestricted  bool     // whether restricted tickets are found (privacy officers)
 	IncludeInternal bool     // whether internal notes are searched
 	Cursor          string
 	Limit           int // 1..100, default 20
@@ -56,6 +57,10 @@ func (tx *Tx) Search(f SearchFilter) ([]SearchHit, string, error) {
 	}
 	where := []string{tx.d.searchMatch}
 	args := tx.d.searchArgs(words)
+	if !f.WithRestricted {
+		where = append(where, `t.restricted = ?`)
+		args = append(args, false)
+	}
 	if f.Departments != nil {
 		if len(f.Departments) == 0 {
 			return nil, "", nil

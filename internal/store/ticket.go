@@ -40,12 +40,19 @@ func (tx *Tx) CreateTicket(nt *NewTicket) error {
 	if err != nil {
 		return fmt.Errorf("upsert customer: %w", err)
 	}
+	// A legal hold on the customer covers their new tickets too.
+	if err := tx.queryRow(`SELECT EXISTS (SELECT 1 FROM legal_holds WHERE customer_id = ? AND lifted_at IS NULL)`, c.ID).Scan(&t.Held); err != nil {
+		return fmt.Errorf("legal hold: %w", err)
+	}
 	due, policy, state, check := slaColumns(t)
+	r := retentionColumns(t)
 	err = tx.queryRow(`INSERT INTO tickets (customer_id, request_type, department, status, priority, subject, language,
-		status_hash, notice_version, created_at, updated_at, first_response_due, due_at, sla_policy, sla, sla_check_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		status_hash, notice_version, created_at, updated_at, first_response_due, due_at, sla_policy, sla, sla_check_at,
+		tags, retention, deletion_due, deletion_latest, retention_check_at, held)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.ID, t.RequestType, t.Department, t.Status, t.Priority, t.Subject, t.Language,
-		nt.StatusHash, t.NoticeVersion, fmtTime(tx.now), fmtTime(tx.now), fmtTime(t.FirstResponseDue), due, policy, state, check).Scan(&t.ID)
+		nt.StatusHash, t.NoticeVersion, fmtTime(tx.now), fmtTime(tx.now), fmtTime(t.FirstResponseDue), due, policy, state, check,
+		r.tags, r.schedule, r.due, r.latest, r.check, t.Held).Scan(&t.ID)
 	if err != nil {
 		return mapError(err, "Ticket")
 	}
@@ -129,7 +136,8 @@ func (tx *Tx) FindConsents(ticketID int64) ([]privacy.Consent, error) {
 
 const ticketColumns = `t.id, t.request_type, t.department, t.status, t.priority, t.subject, t.language,
 	t.assignee_id, COALESCE(u.name, ''), t.notice_version, t.created_at, t.updated_at, t.first_response_due,
-	t.first_response_at, t.closed_at, c.id, c.name, c.email, c.language, t.sla`
+	t.first_response_at, t.closed_at, c.id, c.name, c.email, c.language, t.sla,
+	t.tags, t.retention, t.restricted, t.held, t.anonymised_at`
 
 const ticketFrom = ` FROM tickets t JOIN customers c ON c.id = t.customer_id LEFT JOIN users u ON u.id = t.assignee_id `
 
@@ -138,7 +146,8 @@ func scanTicket(row interface{ Scan(...any) error }) (*ticket.Ticket, error) {
 	var assignee sql.NullInt64
 	err := row.Scan(&t.ID, &t.RequestType, &t.Department, &t.Status, &t.Priority, &t.Subject, &t.Language,
 		&assignee, &t.Assignee, &t.NoticeVersion, scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.FirstResponseDue),
-		scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt), &t.Customer.ID, &t.Customer.Name, &t.Customer.Email, &t.Customer.Language, scanSLA(&t.SLA))
+		scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt), &t.Customer.ID, &t.Customer.Name, &t.Customer.Email, &t.Customer.Language, scanSLA(&t.SLA),
+		scanTags(&t.Tags), scanSchedule(&t.Retention), &t.Restricted, &t.Held, scanTime(&t.AnonymisedAt))
 	t.AssigneeID = assignee.Int64
 	return t, err
 }
@@ -184,13 +193,16 @@ func (tx *Tx) findTicket(where string, arg any) (*ticket.Ticket, error) {
 func (tx *Tx) SaveTicket(t *ticket.Ticket) error {
 	t.UpdatedAt = tx.now
 	due, policy, state, check := slaColumns(t)
+	r := retentionColumns(t)
 	var assignee any
 	if t.AssigneeID != 0 {
 		assignee = t.AssigneeID
 	}
 	res, err := tx.exec(`UPDATE tickets SET status = ?, priority = ?, department = ?, assignee_id = ?, updated_at = ?,
-		first_response_at = ?, closed_at = ?, due_at = ?, sla_policy = ?, sla = ?, sla_check_at = ? WHERE id = ?`,
-		t.Status, t.Priority, t.Department, assignee, fmtTime(tx.now), nullTime(t.FirstResponseAt), nullTime(t.ClosedAt), due, policy, state, check, t.ID)
+		first_response_at = ?, closed_at = ?, due_at = ?, sla_policy = ?, sla = ?, sla_check_at = ?,
+		tags = ?, retention = ?, deletion_due = ?, deletion_latest = ?, retention_check_at = ?, restricted = ?, held = ? WHERE id = ?`,
+		t.Status, t.Priority, t.Department, assignee, fmtTime(tx.now), nullTime(t.FirstResponseAt), nullTime(t.ClosedAt), due, policy, state, check,
+		r.tags, r.schedule, r.due, r.latest, r.check, t.Restricted, t.Held, t.ID)
 	if err != nil {
 		return mapError(err, "Ticket")
 	}
@@ -280,11 +292,21 @@ const (
 	SortNewest = "newest" // newest first
 )
 
+// Visibility of restricted tickets in lists and search.
+const (
+	RestrictedHide    = 0
+	RestrictedInclude = 1
+	RestrictedOnly    = 2
+)
+
 // TicketFilter selects tickets for a queue.
 type TicketFilter struct {
 	Statuses    []ticket.Status // empty: active tickets (new, open, waiting)
 	Department  string          // "" for all visible departments
 	Departments []string        // the caller may see only these; nil for all
+	// Restricted: RestrictedHide (default) leaves restricted tickets out,
+	// RestrictedInclude lists them too, RestrictedOnly lists only them.
+	Restricted int
 	Assignee    *int64          // nil: any; 0: unassigned; else that agent
 	Sort        string          // SortDue (default), SortOldest, SortNewest
 	Cursor      string          // from a previous page's next cursor
@@ -321,6 +343,14 @@ func (tx *Tx) FindTickets(f TicketFilter) ([]*ticket.Ticket, string, error) {
 	if f.Department != "" {
 		where = append(where, `t.department = ?`)
 		args = append(args, f.Department)
+	}
+	switch f.Restricted {
+	case RestrictedHide:
+		where = append(where, `t.restricted = ?`)
+		args = append(args, false)
+	case RestrictedOnly:
+		where = append(where, `t.restricted = ?`)
+		args = append(args, true)
 	}
 	if f.Departments != nil {
 		where = append(where, `t.department IN (`+placeholders(len(f.Departments))+`)`)
@@ -390,7 +420,8 @@ func (tx *Tx) FindTickets(f TicketFilter) ([]*ticket.Ticket, string, error) {
 		var assignee sql.NullInt64
 		err := rows.Scan(&t.ID, &t.RequestType, &t.Department, &t.Status, &t.Priority, &t.Subject, &t.Language,
 			&assignee, &t.Assignee, &t.NoticeVersion, scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.FirstResponseDue),
-			scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt), &t.Customer.ID, &t.Customer.Name, &t.Customer.Email, &t.Customer.Language, scanSLA(&t.SLA), &due)
+			scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt), &t.Customer.ID, &t.Customer.Name, &t.Customer.Email, &t.Customer.Language, scanSLA(&t.SLA),
+			scanTags(&t.Tags), scanSchedule(&t.Retention), &t.Restricted, &t.Held, scanTime(&t.AnonymisedAt), &due)
 		if err != nil {
 			return nil, "", err
 		}

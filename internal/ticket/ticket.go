@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"frist/internal/privacy"
 	"frist/internal/sla"
 )
 
@@ -134,6 +135,13 @@ type Ticket struct {
 	NoticeVersion string // privacy notice version confirmed at intake
 
 	SLA *sla.State // the SLA clocks; nil for tickets received before SLA policies existed
+
+	Tags []string // agents' tags, sorted; retention rules may match them
+	// Retention is the deletion schedule: rule, dates, field expiries.
+	Retention    privacy.Schedule
+	Restricted   bool      // GDPR Art. 18: only privacy officers see it
+	Held         bool      // a legal hold suspends every deletion
+	AnonymisedAt time.Time // zero unless anonymised
 }
 
 // Number returns the ticket number shown to people.

@@ -307,10 +307,10 @@ type TicketFilter struct {
 	// Restricted: RestrictedHide (default) leaves restricted tickets out,
 	// RestrictedInclude lists them too, RestrictedOnly lists only them.
 	Restricted int
-	Assignee    *int64          // nil: any; 0: unassigned; else that agent
-	Sort        string          // SortDue (default), SortOldest, SortNewest
-	Cursor      string          // from a previous page's next cursor
-	Limit       int             // 1..200, default 50
+	Assignee   *int64 // nil: any; 0: unassigned; else that agent
+	Sort       string // SortDue (default), SortOldest, SortNewest
+	Cursor     string // from a previous page's next cursor
+	Limit      int    // 1..200, default 50
 }
 
 // FindTickets returns a page of tickets and the cursor of the next page

@@ -69,6 +69,7 @@ Commands:
   policy apply FILE  validate and apply a policy file (YAML)
   policy export      print the policy in force (YAML)
   sla sweep          run the SLA breach job once (the server runs it every 10 s)
+  audit verify       check the audit trail's hash chain; exits 1 when it is broken
   migrate-data       copy an installation to another database (--from URL --to URL),
                      e.g. from the embedded SQLite to PostgreSQL
   loadtest           measure a running server (--target --requests --concurrency [--baseline]),
@@ -123,6 +124,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return m.slaSweep(ctx, r)
 		}
 		return errors.New("usage: frist sla sweep")
+	case "audit":
+		if s, r := sub(); s == "verify" {
+			return m.auditVerify(ctx, r)
+		}
+		return errors.New("usage: frist audit verify")
 	case "migrate-data":
 		return m.migrateData(ctx, rest)
 	case "loadtest":

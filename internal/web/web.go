@@ -52,7 +52,7 @@ type Handler struct {
 // layout.html.
 var pageNames = []string{
 	"request_form", "request_ack", "status", "login", "queue", "ticket", "search", "admin", "error", "report_sla",
-	"admin_routing", "admin_sla", "dashboard",
+	"admin_routing", "admin_sla", "dashboard", "privacy_audit",
 }
 
 // New parses the embedded templates once.
@@ -114,6 +114,10 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/policy", h.adminOnly(h.policyApply))
 	mux.HandleFunc("GET /admin/routing", h.adminOnly(h.routingPreview))
 	mux.HandleFunc("GET /admin/sla", h.adminOnly(h.slaPreview))
+
+	// Data protection: administrators and privacy officers.
+	mux.HandleFunc("GET /privacy/audit", h.auditOnly(h.auditShow))
+	mux.HandleFunc("GET /privacy/audit/verify", h.auditOnly(h.auditVerify))
 
 	// Anything else is a friendly 404 page. More specific patterns (the
 	// API's, health checks) take precedence.

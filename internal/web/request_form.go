@@ -27,6 +27,9 @@ type requestFormPage struct {
 	Purposes        []purposeChoice
 	PurposesError   string
 	Errors          []summaryItem
+
+	AttachmentsError string // the first problem with the attached files, translated
+	FilesAgain       bool   // files were sent with a form shown again: choose them again
 }
 
 // typeChoice is a request type as the form offers it.
@@ -126,6 +129,9 @@ func (h *Handler) buildRequestForm(r *http.Request, typeID string, v url.Values,
 	}
 	for _, field := range order {
 		pg.Errors = append(pg.Errors, pg.summaryFor(p, rt, field, errs[field]))
+		if attachmentField(field) && pg.AttachmentsError == "" {
+			pg.AttachmentsError = pg.T(errs[field])
+		}
 	}
 	return pg
 }
@@ -146,6 +152,8 @@ func (pg *requestFormPage) summaryFor(p *policy.Policy, rt *policy.RequestType, 
 		it.Href, it.Label = "#consent_accepted", pg.T("field_consent")
 	case field == "consent.purposes":
 		it.Href, it.Label = "#purposes", pg.T("field_purposes")
+	case attachmentField(field):
+		it.Href, it.Label = "#attachments", pg.T("field_attachments")
 	case strings.HasPrefix(field, "fields."):
 		id := strings.TrimPrefix(field, "fields.")
 		it.Label = id

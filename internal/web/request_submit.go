@@ -49,6 +49,12 @@ func (h *Handler) requestSubmit(w http.ResponseWriter, r *http.Request) {
 			req.Fields[id] = vals[0]
 		}
 	}
+	files, err := uploads(r)
+	if err != nil {
+		h.fail(w, r, fault.Errorf(fault.Invalid, "Invalid form."))
+		return
+	}
+	req.Attachments = files
 	rc, err := h.desk.SubmitRequest(r.Context(), req)
 	if fault.Code(err) == fault.Invalid {
 		errs := fieldsOf(err)
@@ -65,7 +71,9 @@ func (h *Handler) requestSubmit(w http.ResponseWriter, r *http.Request) {
 			typeID = ""
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		h.render(w, r, http.StatusUnprocessableEntity, "request_form", h.buildRequestForm(r, typeID, v, errs, order))
+		pg := h.buildRequestForm(r, typeID, v, errs, order)
+		pg.FilesAgain = len(files) > 0
+		h.render(w, r, http.StatusUnprocessableEntity, "request_form", pg)
 		return
 	}
 	if err != nil {

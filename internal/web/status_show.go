@@ -33,6 +33,8 @@ type messageView struct {
 	At       string
 	Internal bool
 	Agent    bool
+
+	Attachments []attachmentView
 }
 
 // statusShow shows the status page (GET /t/{secret}). The secret in the
@@ -83,6 +85,7 @@ func (h *Handler) buildStatusPage(r *http.Request) (*statusPage, error) {
 			continue // desk returns public messages only; stay safe anyway
 		}
 		mv := messageView{Body: m.Body, At: pg.Date(m.CreatedAt), Agent: m.Author == ticket.ByAgent}
+		mv.Attachments = pg.attachmentViews("/t/"+secret, v.Attachments[m.ID])
 		switch m.Author {
 		case ticket.ByCustomer:
 			mv.Author = pg.T("author_customer")

@@ -20,6 +20,10 @@ func (h *Handler) ticketReply(w http.ResponseWriter, r *http.Request, a *desk.Ag
 		return
 	}
 	in := desk.ReplyInput{Body: r.PostForm.Get("body"), Internal: r.PostForm.Get("visibility") == string(ticket.Internal)}
+	if in.Attachments, err = uploads(r); err != nil {
+		h.fail(w, r, fault.Errorf(fault.Invalid, "Invalid form."))
+		return
+	}
 	if s := r.PostForm.Get("status"); s != "" {
 		st := ticket.Status(s)
 		in.Status = &st
@@ -33,8 +37,16 @@ func (h *Handler) ticketReply(w http.ResponseWriter, r *http.Request, a *desk.Ag
 		}
 		pg.ReplyBody = in.Body
 		pg.ReplyInternal = in.Internal
+		pg.ReplyFilesAgain = len(in.Attachments) > 0
 		for _, f := range fault.FieldsOf(err) {
 			msg := pg.T(f.Message)
+			if attachmentField(f.Field) {
+				if pg.ReplyFilesError == "" {
+					pg.ReplyFilesError = msg
+				}
+				pg.Errors = append(pg.Errors, summaryItem{Href: "#reply-files", Label: pg.T("field_attachments"), Message: msg})
+				continue
+			}
 			switch f.Field {
 			case "body":
 				pg.ReplyError = msg

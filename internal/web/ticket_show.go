@@ -49,6 +49,8 @@ type ticketPage struct {
 	ReplyStatuses    []formOption
 	ReplyError       string
 	ReplyStatusError string
+	ReplyFilesError  string // the first problem with the attached files
+	ReplyFilesAgain  bool   // files were sent: choose them again
 
 	// Update form.
 	StatusOptions     []formOption
@@ -204,6 +206,7 @@ func (h *Handler) buildTicketPage(r *http.Request, a *desk.Agent, id int64) (*ti
 
 	for _, m := range v.Messages {
 		mv := messageView{Body: m.Body, At: pg.Date(m.CreatedAt), Internal: m.Visibility == ticket.Internal, Agent: m.Author == ticket.ByAgent}
+		mv.Attachments = pg.attachmentViews(pg.Href, v.Attachments[m.ID])
 		switch m.Author {
 		case ticket.ByAgent:
 			mv.Author = m.AgentName

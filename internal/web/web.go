@@ -92,6 +92,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /t/{secret}", h.statusShow)
 	mux.HandleFunc("POST /t/{secret}/reply", h.statusReply)
 	mux.HandleFunc("POST /t/{secret}/close", h.statusClose)
+	mux.HandleFunc("GET /t/{secret}/attachments/{aid}", h.statusAttachmentShow)
 
 	// Agent sign-in.
 	mux.HandleFunc("GET /login", h.loginShow)
@@ -103,6 +104,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tickets/{number}", h.agentOnly(h.ticketShow))
 	mux.HandleFunc("POST /tickets/{number}", h.agentOnly(h.ticketUpdate))
 	mux.HandleFunc("POST /tickets/{number}/reply", h.agentOnly(h.ticketReply))
+	mux.HandleFunc("GET /tickets/{number}/attachments/{aid}", h.agentOnly(h.attachmentShow))
 	mux.HandleFunc("POST /me/availability", h.agentOnly(h.availabilityUpdate))
 	mux.HandleFunc("GET /search", h.agentOnly(h.searchShow))
 	mux.HandleFunc("GET /dashboard", h.agentOnly(h.dashboardShow))
@@ -203,10 +205,21 @@ func (h *Handler) adminOnly(fn agentHandler) http.HandlerFunc {
 	})
 }
 
-// parseForm parses a posted form, or answers a friendly 400 page and
-// returns false.
+// parseForm parses a posted form, url-encoded or, with files,
+// multipart/form-data (see uploads), or answers a friendly 400 page (413
+// for a body over the limit) and returns false.
 func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := r.ParseForm(); err != nil {
+	var err error
+	if isMultipart(r) {
+		err = r.ParseMultipartForm(multipartMemory)
+	} else {
+		err = r.ParseForm()
+	}
+	if tooLargeBody(err) {
+		h.tooLarge(w, r)
+		return false
+	}
+	if err != nil {
 		h.fail(w, r, fault.Errorf(fault.Invalid, "Invalid form."))
 		return false
 	}

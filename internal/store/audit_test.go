@@ -314,3 +314,40 @@ func TestCopyAudit(t *testing.T) {
 	}
 	mustVerify(t, dst, 32)
 }
+
+// BenchmarkAppendAudit compares appending a sweep's entries one call at a
+// time with one AppendAudits per transaction.
+func BenchmarkAppendAudit(b *testing.B) {
+	const batch = 200
+	entries := func() []*audit.Entry {
+		es := make([]*audit.Entry, batch)
+		for i := range es {
+			es[i] = &audit.Entry{ActorKind: audit.ActorSystem, Action: audit.RetentionDelete, Object: fmt.Sprintf("ticket:F-%d", 100000+i), Detail: "rule=default class=P90D"}
+		}
+		return es
+	}
+	for _, mode := range []string{"Single", "Batch"} {
+		b.Run(mode, func(b *testing.B) {
+			db := storetest.Open(b, clock.Real{})
+			ctx := context.Background()
+			for b.Loop() {
+				es := entries()
+				err := db.Write(ctx, func(tx *store.Tx) error {
+					if mode == "Batch" {
+						return tx.AppendAudits(es)
+					}
+					for _, e := range es {
+						if err := tx.AppendAudit(e); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/entry")
+		})
+	}
+}

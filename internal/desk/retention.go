@@ -325,7 +325,7 @@ func (d *Desk) DeletionLog(ctx context.Context, a *Agent, f store.DeletionFilter
 // AuditDeletionLogExport records that someone exported the deletion log.
 func (d *Desk) AuditDeletionLogExport(ctx context.Context, a *Agent) error {
 	return d.db.Write(ctx, func(tx *store.Tx) error {
-		return d.auditTx(tx, a, "deletion_log.export", "deletion_log", "")
+		return d.auditTx(tx, a, "deletion_log.export", "deletion_log:csv", "")
 	})
 }
 

@@ -154,7 +154,7 @@ func (d *Desk) SweepRetention(ctx context.Context, progress func(done int)) (Ret
 	run.Finished = d.clock.Now()
 	if run.Deleted+run.Anonymised+run.Restricted+run.FieldsExpired > 0 {
 		if err := d.db.Write(ctx, func(tx *store.Tx) error {
-			return d.auditTx(tx, nil, "retention.run", "retention", fmt.Sprintf("deleted=%d anonymised=%d restricted=%d fields=%d",
+			return d.auditTx(tx, nil, "retention.run", "retention:sweeper", fmt.Sprintf("deleted=%d anonymised=%d restricted=%d fields=%d",
 				run.Deleted, run.Anonymised, run.Restricted, run.FieldsExpired))
 		}); err != nil {
 			return run, err
@@ -327,7 +327,7 @@ func (d *Desk) recomputeIfChanged(ctx context.Context, p *policy.Policy) (*store
 		if err := tx.SetSetting(retentionRulesKey, want); err != nil {
 			return err
 		}
-		return d.auditTx(tx, nil, "retention.recompute", "retention", fmt.Sprintf("cause=%s examined=%d changed=%d", cause, rec.Examined, rec.Changed))
+		return d.auditTx(tx, nil, "retention.recompute", "retention:rules", fmt.Sprintf("cause=%s examined=%d changed=%d", cause, rec.Examined, rec.Changed))
 	})
 	if err != nil {
 		return nil, err
@@ -411,6 +411,13 @@ func (d *Desk) RetentionPlan(ctx context.Context, a *Agent, asOf time.Time) (*Re
 	}); err != nil {
 		return nil, err
 	}
+	if err := d.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		plan.Held, err = tx.CountHeldDue(asOf)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	groups := map[string]*PlanGroup{}
 	var after int64
 	for {
@@ -434,9 +441,6 @@ func (d *Desk) RetentionPlan(ctx context.Context, a *Agent, asOf time.Time) (*Re
 			stepsOf := map[int64][]step{}
 			for _, t := range ts {
 				if t.Held {
-					if s := p.Retention.Schedule(retentionFacts(t, t.UpdatedAt), asOf); !s.Next(t.Restricted).IsZero() && !s.Next(t.Restricted).After(asOf) {
-						plan.Held++
-					}
 					continue
 				}
 				steps, _ := decide(p, t, asOf)

@@ -825,3 +825,11 @@ func (tx *Tx) SaveRetention(t *ticket.Ticket) error {
 	}
 	return nil
 }
+
+// CountHeldDue counts held tickets whose deletion date is at or before
+// asOf: what a legal hold keeps from being deleted.
+func (tx *Tx) CountHeldDue(asOf time.Time) (int, error) {
+	var n int
+	err := tx.queryRow(`SELECT count(*) FROM tickets WHERE held = ? AND deletion_due IS NOT NULL AND deletion_due <= ?`, true, fmtTime(asOf)).Scan(&n)
+	return n, err
+}

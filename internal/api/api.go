@@ -95,6 +95,7 @@ func (a *API) routes() []route {
 		{"GET", "/api/v1/tickets/{number}", agent, http.StatusOK, nil, ticketDetailJSON{}, a.ticketShow},
 		{"PATCH", "/api/v1/tickets/{number}", agent, http.StatusOK, ticketPatch{}, ticketDetailJSON{}, a.ticketUpdate},
 		{"POST", "/api/v1/tickets/{number}/messages", agent, http.StatusCreated, messageInput{}, messageJSON{}, a.messageCreate},
+		{"GET", "/api/v1/tickets/{number}/attachments/{id}", agent, http.StatusOK, nil, nil, a.attachmentShow},
 		{"GET", "/api/v1/search", agent, http.StatusOK, nil, list[searchHitJSON]{}, a.searchList},
 		{"GET", "/api/v1/events", agent, http.StatusOK, nil, nil, a.eventStream},
 		{"POST", "/api/v1/tickets/{number}/presence", agent, http.StatusOK, presenceInput{}, []presenceJSON{}, a.presenceCreate},

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"frist/internal/attachment"
 	"frist/internal/auth"
 	"frist/internal/config"
 	"frist/internal/desk/desktest"
@@ -194,7 +195,8 @@ func TestRequestCreate(t *testing.T) {
 		{"TwoObjects", intake(nil) + intake(nil), nil, 400, []string{`"code":"malformed"`}},
 		{"Empty", " ", nil, 400, []string{`"code":"malformed"`}},
 		{"WrongContentType", intake(nil), []string{"Content-Type", "text/plain"}, 415, []string{`"code":"unsupported"`}},
-		{"TooLarge", intake(func(m map[string]any) { m["message"] = strings.Repeat("Rechnung ", 10000) }), nil, 413, []string{`"status":413`}},
+		// Over the intake's limit, which fits the attachment limits in base64.
+		{"TooLarge", intake(func(m map[string]any) { m["message"] = strings.Repeat("Rechnung ", attachment.MaxRequestBytes/9+1) }), nil, 413, []string{`"status":413`}},
 		{"TooLong", intake(func(m map[string]any) { m["subject"] = strings.Repeat("x", 1000) }), nil, 422, []string{`"field":"subject","code":"too_long"`}},
 		{"ControlCharacters", intake(func(m map[string]any) { m["name"] = "Erika\x00Mustermann" }), nil, 422, []string{`"field":"name","code":"invalid_characters"`}},
 	} {

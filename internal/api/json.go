@@ -34,6 +34,9 @@ type ticketJSON struct {
 	FirstResponseAt  *string         `json:"first_response_at"`
 	ClosedAt         *string         `json:"closed_at"`
 	SLA              *ticketSLAJSON  `json:"sla"` // null for tickets received before SLA policies
+	Tags             []string        `json:"tags"`
+	// Deletion is the ticket's retention schedule (see retention_json.go).
+	Deletion *ticketDeletionJSON `json:"deletion"`
 }
 
 // customerJSON is who sent the request.
@@ -78,6 +81,8 @@ type messageJSON struct {
 	Visibility ticket.Visibility `json:"visibility"`
 	Body       string            `json:"body"`
 	CreatedAt  string            `json:"created_at"`
+	// Files attached to the message; empty in search hits.
+	Attachments []attachmentJSON `json:"attachments"`
 }
 
 // changeJSON is one entry of a ticket's history.
@@ -136,6 +141,10 @@ func newTicketJSON(p *policy.Policy, t *ticket.Ticket) ticketJSON {
 		FirstResponseAt:  maybeStamp(p, t.FirstResponseAt),
 		ClosedAt:         maybeStamp(p, t.ClosedAt),
 		SLA:              newTicketSLAJSON(p, t.SLA),
+		Tags:             t.Tags,
+	}
+	if out.Tags == nil {
+		out.Tags = []string{}
 	}
 	if t.AssigneeID != 0 {
 		out.Assignee = &agentRefJSON{ID: t.AssigneeID, Name: t.Assignee}
@@ -144,7 +153,7 @@ func newTicketJSON(p *policy.Policy, t *ticket.Ticket) ticketJSON {
 }
 
 func newMessageJSON(p *policy.Policy, m ticket.Message) messageJSON {
-	return messageJSON{ID: m.ID, Author: m.Author, AgentName: m.AgentName, Visibility: m.Visibility, Body: m.Body, CreatedAt: stamp(p, m.CreatedAt)}
+	return messageJSON{ID: m.ID, Author: m.Author, AgentName: m.AgentName, Visibility: m.Visibility, Body: m.Body, CreatedAt: stamp(p, m.CreatedAt), Attachments: []attachmentJSON{}}
 }
 
 // newTicketDetailJSON renders a ticket view for an agent, masking what the
@@ -179,7 +188,9 @@ func newTicketDetailJSON(p *policy.Policy, a *desk.Agent, v *desk.TicketView, la
 		out.Fields = append(out.Fields, f)
 	}
 	for _, m := range v.Messages {
-		out.Messages = append(out.Messages, newMessageJSON(p, m))
+		mj := newMessageJSON(p, m)
+		mj.Attachments = newAttachmentsJSON(t.Number(), v.Attachments[m.ID])
+		out.Messages = append(out.Messages, mj)
 	}
 	for _, c := range v.Changes {
 		out.History = append(out.History, changeJSON{Field: c.Field, From: c.From, To: c.To, Reason: c.Reason, Actor: c.Actor, At: stamp(p, c.CreatedAt)})

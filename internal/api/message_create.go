@@ -12,6 +12,8 @@ type messageInput struct {
 	Body     string         `json:"body"`
 	Internal bool           `json:"internal,omitempty"`
 	Status   *ticket.Status `json:"status,omitempty"`
+	// Attachments of the reply or note, base64-encoded.
+	Attachments []attachmentInput `json:"attachments,omitempty"`
 }
 
 // messageCreate adds a reply or note to a ticket.
@@ -24,10 +26,22 @@ func (a *API) messageCreate(c *call) (any, error) {
 	if err := decode(c.r, &in); err != nil {
 		return nil, err
 	}
-	m, err := a.desk.Reply(c.r.Context(), c.agent, id, desk.ReplyInput{Body: in.Body, Internal: in.Internal, Status: in.Status})
+	files, err := decodeUploads(in.Attachments)
 	if err != nil {
 		return nil, err
 	}
+	m, err := a.desk.Reply(c.r.Context(), c.agent, id, desk.ReplyInput{Body: in.Body, Internal: in.Internal, Status: in.Status, Attachments: files})
+	if err != nil {
+		return nil, uploadError(err)
+	}
 	m.AgentName = c.agent.Name
-	return newMessageJSON(a.desk.Policy(), *m), nil
+	out := newMessageJSON(a.desk.Policy(), *m)
+	if len(files) > 0 {
+		list, err := a.desk.MessageAttachments(c.r.Context(), c.agent, id, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		out.Attachments = newAttachmentsJSON(ticket.FormatNumber(id), list)
+	}
+	return out, nil
 }

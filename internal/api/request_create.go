@@ -15,6 +15,7 @@ type requestInput struct {
 	Language    string            `json:"language,omitempty"` // "de" or "en"; default from Accept-Language
 	Fields      map[string]string `json:"fields,omitempty"`
 	Consent     consentInput      `json:"consent"`
+	Attachments []attachmentInput `json:"attachments,omitempty"`
 }
 
 // consentInput is what the customer confirmed: the privacy notice version
@@ -34,13 +35,6 @@ type receiptJSON struct {
 	Deletion         deletionJSON `json:"deletion"`
 }
 
-// deletionJSON tells when the ticket will be deleted and by which rule.
-type deletionJSON struct {
-	Rule        *string `json:"rule"`
-	Due         *string `json:"due"`
-	Explanation string  `json:"explanation"`
-}
-
 // requestCreate is the public intake: the same validation and consent as
 // the form. Nothing is stored unless everything is valid.
 func (a *API) requestCreate(c *call) (any, error) {
@@ -52,6 +46,10 @@ func (a *API) requestCreate(c *call) (any, error) {
 	if lang == "" {
 		lang = c.lang
 	}
+	files, err := decodeUploads(in.Attachments)
+	if err != nil {
+		return nil, err
+	}
 	rc, err := a.desk.SubmitRequest(c.r.Context(), desk.Request{
 		RequestType: in.RequestType,
 		Name:        in.Name,
@@ -61,9 +59,10 @@ func (a *API) requestCreate(c *call) (any, error) {
 		Language:    lang,
 		Fields:      in.Fields,
 		Consent:     desk.ConsentInput{NoticeVersion: in.Consent.NoticeVersion, Accepted: in.Consent.Accepted, Purposes: in.Consent.Purposes},
+		Attachments: files,
 	})
 	if err != nil {
-		return nil, err
+		return nil, uploadError(err)
 	}
 	p := a.desk.Policy()
 	c.w.Header().Set("Location", "/api/v1/tickets/"+rc.Ticket.Number())
@@ -71,6 +70,6 @@ func (a *API) requestCreate(c *call) (any, error) {
 		TicketNumber:     rc.Ticket.Number(),
 		FirstResponseDue: stamp(p, rc.Ticket.FirstResponseDue),
 		StatusURL:        a.baseURL + "/t/" + rc.StatusSecret,
-		Deletion:         deletionJSON{Explanation: deletionText.In(rc.Ticket.Language)},
+		Deletion:         newDeletionJSON(p, a.desk.Deletion(rc.Ticket, rc.Ticket.Language)),
 	}, nil
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -14,13 +15,20 @@ import (
 const uploadReadTimeout = 10 * time.Minute
 
 // uploadLimit returns the body limit of a request: limit, or for the
-// routes that accept attachments (the request form and intake API, the
-// agents' reply form and messages API) at least attachment.MaxRequestBytes,
-// so that a message's files fit within the attachment limits also as
-// base64 in JSON. Those requests also get a longer read deadline.
+// routes that accept attachments at least attachment.MaxRequestBytes, so
+// that a message's files fit within the attachment limits also as base64
+// in JSON: the intake and messages API always, the request form and the
+// agents' reply form when posted as multipart/form-data (with files).
+// Those requests also get a longer read deadline.
 func uploadLimit(w http.ResponseWriter, r *http.Request, limit int64) int64 {
 	if r.Method != http.MethodPost || limit >= attachment.MaxRequestBytes || !acceptsAttachments(r.URL.Path) {
 		return limit
+	}
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if ct != "multipart/form-data" {
+			return limit
+		}
 	}
 	// Not every writer supports deadlines (e.g. in tests); then the
 	// server's own ReadTimeout stays.

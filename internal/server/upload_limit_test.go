@@ -10,6 +10,7 @@ import (
 func TestUploadLimit(t *testing.T) {
 	t.Parallel()
 	const general = 1 << 20
+	const multipart = "multipart/form-data; boundary=x"
 	for _, tc := range []struct {
 		method, path string
 		want         int64
@@ -17,6 +18,8 @@ func TestUploadLimit(t *testing.T) {
 		{"POST", "/requests", attachment.MaxRequestBytes},
 		{"POST", "/api/v1/requests", attachment.MaxRequestBytes},
 		{"POST", "/tickets/F-100042/reply", attachment.MaxRequestBytes},
+		{"POST", "/requests?urlencoded", general},
+		{"POST", "/tickets/F-100042/reply?urlencoded", general},
 		{"POST", "/api/v1/tickets/F-100042/messages", attachment.MaxRequestBytes},
 		{"GET", "/requests", general},
 		{"POST", "/login", general},
@@ -26,12 +29,18 @@ func TestUploadLimit(t *testing.T) {
 		{"PATCH", "/api/v1/tickets/F-100042", general},
 	} {
 		r := httptest.NewRequest(tc.method, tc.path, nil)
+		if r.URL.RawQuery == "" {
+			r.Header.Set("Content-Type", multipart)
+		} else {
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
 		if got := uploadLimit(httptest.NewRecorder(), r, general); got != tc.want {
 			t.Errorf("%s %s: limit %d, want %d", tc.method, tc.path, got, tc.want)
 		}
 	}
 	// A larger general limit stays.
 	r := httptest.NewRequest("POST", "/requests", nil)
+	r.Header.Set("Content-Type", multipart)
 	if got := uploadLimit(httptest.NewRecorder(), r, 64<<20); got != 64<<20 {
 		t.Errorf("limit %d", got)
 	}

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // Store keeps attachments' bytes on the local disk, one file per
@@ -163,6 +165,49 @@ func (s *Store) Delete(key string) error {
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("delete attachment: %w", err)
+	}
+	return nil
+}
+
+// Stale lists files last written before cutoff: the storage keys of stored
+// files and the paths of temporary files a crash left behind in the middle
+// of Put. It lets a sweep find files no attachment row names. Anything
+// else in the directory is ignored.
+func (s *Store) Stale(cutoff time.Time) (keys, temps []string, err error) {
+	err = filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // removed meanwhile
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || !info.ModTime().Before(cutoff) {
+			return nil
+		}
+		name := d.Name()
+		switch {
+		case ValidKey(name):
+			keys = append(keys, name)
+		case strings.HasPrefix(name, ".tmp-"):
+			temps = append(temps, p)
+		}
+		return nil
+	})
+	return keys, temps, err
+}
+
+// RemoveTemp removes a temporary file Stale reported.
+func (s *Store) RemoveTemp(path string) error {
+	rel, err := filepath.Rel(s.dir, path)
+	if err != nil || strings.HasPrefix(rel, "..") || !strings.HasPrefix(filepath.Base(path), ".tmp-") {
+		return errors.New("attachment: not a temporary file of the store")
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove temporary attachment: %w", err)
 	}
 	return nil
 }

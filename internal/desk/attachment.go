@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"frist/internal/attachment"
 	"frist/internal/fault"
@@ -203,7 +204,7 @@ func (d *Desk) MessageAttachments(ctx context.Context, a *Agent, ticketID, messa
 		if err != nil {
 			return err
 		}
-		if !mayAccess(a, t.Department) {
+		if !mayView(a, t) {
 			return errNotFound
 		}
 		list, err := tx.FindMessageAttachments(messageID)
@@ -290,4 +291,51 @@ func (d *Desk) PurgeFiles(ctx context.Context) (int, error) {
 			return n, nil
 		}
 	}
+}
+
+// orphanAge is how old a file without an attachment row must be before
+// SweepOrphanFiles removes it: far longer than any transaction that is
+// about to record it.
+const orphanAge = time.Hour
+
+// SweepOrphanFiles removes files no attachment row names — written before
+// a crash that prevented their ticket or message from committing — and
+// temporary files of interrupted writes, once they are an hour old (by
+// the files' own times). Run it now and then, e.g. daily; it reads the
+// whole attachment directory. Returns how many files it removed.
+func (d *Desk) SweepOrphanFiles(ctx context.Context) (int, error) {
+	if d.files == nil {
+		return 0, nil
+	}
+	// File times are wall-clock times, whatever clock the desk runs on.
+	keys, temps, err := d.files.Stale(time.Now().Add(-orphanAge))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range temps {
+		if err := d.files.RemoveTemp(p); err != nil {
+			return n, err
+		}
+		n++
+	}
+	var known map[string]bool
+	err = d.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		known, err = tx.KnownStorageKeys(keys)
+		return err
+	})
+	if err != nil {
+		return n, err
+	}
+	for _, k := range keys {
+		if known[k] {
+			continue
+		}
+		if err := d.files.Delete(k); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

@@ -3,11 +3,14 @@ package desk_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"frist/internal/attachment"
 	"frist/internal/auth"
@@ -229,5 +232,49 @@ func TestAttachmentsInvalid(t *testing.T) {
 				t.Fatalf("%d files stored after reply", n)
 			}
 		})
+	}
+}
+
+func TestSweepOrphanFiles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := desktest.New(t)
+	r := e.Request("general_question")
+	r.Attachments = []desk.Upload{{Name: "a.txt", Data: []byte("behalten")}}
+	e.MustSubmit(t, r)
+	files := e.Desk.Files()
+	orphan, err := files.Put([]byte("verwaist"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := files.Put([]byte("gerade geschrieben"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := files.Path(orphan)
+	temp := filepath.Join(filepath.Dir(p), ".tmp-123")
+	if err := os.WriteFile(temp, []byte("halb"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Everything but the fresh orphan is two hours old.
+	old := time.Now().Add(-2 * time.Hour)
+	filepath.WalkDir(files.Dir(), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && d.Name() != fresh {
+			os.Chtimes(p, old, old)
+		}
+		return err
+	})
+	n, err := e.Desk.SweepOrphanFiles(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("SweepOrphanFiles = %d, %v", n, err)
+	}
+	if _, err := files.Open(orphan); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("orphan still there: %v", err)
+	}
+	if _, err := os.Stat(temp); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("temporary file still there: %v", err)
+	}
+	if got := filesIn(t, e); got != 2 {
+		t.Errorf("%d files left, want the attachment and the fresh file", got)
 	}
 }

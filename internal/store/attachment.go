@@ -159,3 +159,32 @@ func (tx *Tx) DoneFileDeletions(keys []string) error {
 	}
 	return nil
 }
+
+// KnownStorageKeys returns which of keys an attachment row names.
+func (tx *Tx) KnownStorageKeys(keys []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for start := 0; start < len(keys); start += 500 {
+		chunk := keys[start:min(start+500, len(keys))]
+		args := make([]any, len(chunk))
+		for i, k := range chunk {
+			args[i] = k
+		}
+		rows, err := tx.tx.QueryContext(tx.ctx, tx.d.rebind(`SELECT storage_key FROM attachments WHERE storage_key IN (`+placeholders(len(chunk))+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("known storage keys: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[k] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

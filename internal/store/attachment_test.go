@@ -97,6 +97,16 @@ func TestAttachments(t *testing.T) {
 			return nil
 		})
 	})
+	t.Run("KnownStorageKeys", func(t *testing.T) {
+		read(func(tx *store.Tx) error {
+			known, err := tx.KnownStorageKeys([]string{made[0].StorageKey, "ffffffffffffffffffffffffffffffff", made[2].StorageKey})
+			want := map[string]bool{made[0].StorageKey: true, made[2].StorageKey: true}
+			if diff := cmp.Diff(want, known); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			return err
+		})
+	})
 	t.Run("ErrDuplicateKey", func(t *testing.T) {
 		err := db.Write(ctx, func(tx *store.Tx) error {
 			return tx.CreateAttachment(&store.Attachment{TicketID: tk.ID, MessageID: first, Name: "x", ContentType: "text/plain", Size: 1, SHA256: "x", StorageKey: made[0].StorageKey})

@@ -88,6 +88,53 @@ type RetentionRun struct {
 	Removed           store.Removed
 	Recomputation     *store.Recomputation // when the rules in force changed
 	CheckpointBusy    bool                 // SQLite: readers kept the WAL from being truncated
+	Compacted         bool                 // the search index was rewritten without the deleted entries
+}
+
+// Settings that track the search index's compaction.
+const (
+	searchDirtyKey     = "search_index_dirty"     // "1" while deleted entries may linger
+	searchCompactedKey = "search_index_compacted" // when it was last compacted
+)
+
+// compactEvery is how often the routine sweep rewrites the search index
+// after deletions. Secure-delete removes almost every entry at once; the
+// compaction removes the rest within this time.
+const compactEvery = 15 * time.Minute
+
+// compactIfDue compacts the search index when deletions left it dirty and
+// the last compaction is older than compactEvery (or force).
+func (d *Desk) compactIfDue(ctx context.Context, force bool) (bool, error) {
+	var dirty, last string
+	if err := d.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if dirty, err = tx.Setting(searchDirtyKey); err != nil && fault.Code(err) != fault.NotFound {
+			return err
+		}
+		if last, err = tx.Setting(searchCompactedKey); err != nil && fault.Code(err) != fault.NotFound {
+			return err
+		}
+		return nil
+	}); err != nil {
+		return false, err
+	}
+	if dirty != "1" {
+		return false, nil
+	}
+	now := d.clock.Now()
+	if t, err := time.Parse(time.RFC3339, last); !force && err == nil && now.Sub(t) < compactEvery && !t.After(now) {
+		return false, nil
+	}
+	if err := d.db.CompactSearchIndex(ctx, nil); err != nil {
+		return false, err
+	}
+	err := d.db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SetSetting(searchDirtyKey, "0"); err != nil {
+			return err
+		}
+		return tx.SetSetting(searchCompactedKey, now.UTC().Format(time.RFC3339))
+	})
+	return err == nil, err
 }
 
 // retentionBatch is how many tickets one sweeper transaction handles: small
@@ -101,6 +148,10 @@ const retentionBatch = 100
 // date), every ticket's dates are recomputed first. progress, if not nil,
 // is told the number of tickets handled so far.
 func (d *Desk) SweepRetention(ctx context.Context, progress func(done int)) (RetentionRun, error) {
+	return d.sweepRetention(ctx, progress, false)
+}
+
+func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), force bool) (RetentionRun, error) {
 	run := RetentionRun{Started: d.clock.Now()}
 	p := d.Policy()
 	rec, err := d.recomputeIfChanged(ctx, p)
@@ -143,7 +194,17 @@ func (d *Desk) SweepRetention(ctx context.Context, progress func(done int)) (Ret
 			progress(run.Deleted + run.Anonymised + run.Restricted + run.Rescheduled)
 		}
 	}
-	if run.Deleted+run.Anonymised+run.FieldsExpired > 0 {
+	if run.Removed.SearchIndex > 0 {
+		if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(searchDirtyKey, "1") }); err != nil {
+			return run, err
+		}
+	}
+	compacted, err := d.compactIfDue(ctx, force)
+	if err != nil {
+		return run, err
+	}
+	run.Compacted = compacted
+	if run.Deleted+run.Anonymised+run.FieldsExpired > 0 || compacted {
 		// Deleted content must not linger in old WAL frames.
 		busy, err := d.db.Checkpoint(ctx)
 		if err != nil {
@@ -506,10 +567,11 @@ func (d *Desk) RetentionPlan(ctx context.Context, a *Agent, asOf time.Time) (*Re
 }
 
 // RunRetention runs the sweeper once on behalf of an agent (privacy
-// officers and admins).
-func (d *Desk) RunRetention(ctx context.Context, a *Agent) (RetentionRun, error) {
-	if !mayManageRetention(a) {
+// officers and admins; nil for the command line) and compacts the search
+// index right away when anything was deleted.
+func (d *Desk) RunRetention(ctx context.Context, a *Agent, progress func(done int)) (RetentionRun, error) {
+	if a != nil && !mayManageRetention(a) {
 		return RetentionRun{}, errRetentionForbidden
 	}
-	return d.SweepRetention(ctx, nil)
+	return d.sweepRetention(ctx, progress, true)
 }

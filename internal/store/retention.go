@@ -385,7 +385,7 @@ const anonymousCustomer = "anonymous"
 // AnonymiseTickets removes every personal datum of tickets and keeps what
 // statistics need (request type, department, priority, status, dates, SLA,
 // history of ids): messages, search entries, attachments, form fields,
-// subject, consent records and the status link go; the customer becomes
+// subject, tags, consent records and the status link go; the customer becomes
 // the anonymous one and is deleted when left without tickets.
 func (tx *Tx) AnonymiseTickets(ids []int64) (map[int64]Removed, error) {
 	out, err := tx.purgeContent(ids, false)
@@ -424,7 +424,11 @@ func (tx *Tx) AnonymiseTickets(ids []int64) (map[int64]Removed, error) {
 	}
 	rows.Close()
 	// The status link hash is replaced by a value no secret hashes to.
-	if _, err := tx.exec(`UPDATE tickets SET subject = '', customer_id = ?, status_hash = 'anonymised:' || CAST(id AS TEXT),
+	// Tags are agents' free words: they go, and so do their history values.
+	if _, err := tx.exec(`UPDATE ticket_changes SET from_value = '', to_value = '' WHERE field = 'tags' AND ticket_id IN `+in, args...); err != nil {
+		return nil, fmt.Errorf("anonymise tag history: %w", err)
+	}
+	if _, err := tx.exec(`UPDATE tickets SET subject = '', tags = '', customer_id = ?, status_hash = 'anonymised:' || CAST(id AS TEXT),
 		retention = '', deletion_due = NULL, deletion_latest = NULL, retention_check_at = ?, restricted = ?, anonymised_at = ?
 		WHERE id IN `+in, append([]any{anon, noDeadline, false, fmtTime(tx.now)}, args...)...); err != nil {
 		return nil, fmt.Errorf("anonymise tickets: %w", err)
@@ -832,4 +836,39 @@ func (tx *Tx) CountHeldDue(asOf time.Time) (int, error) {
 	var n int
 	err := tx.queryRow(`SELECT count(*) FROM tickets WHERE held = ? AND deletion_due IS NOT NULL AND deletion_due <= ?`, true, fmtTime(asOf)).Scan(&n)
 	return n, err
+}
+
+// CompactSearchIndex rewrites the SQLite full-text index until it is one
+// segment, so that no trace of deleted messages is left in its pages.
+// FTS5's secure-delete removes most entries of a deleted message at once
+// but can leave a term behind (e.g. the first term of a page); a full
+// merge removes it. The merge runs in steps of a few hundred pages, each
+// its own transaction, so that intake waits at most one step. It is a
+// no-op on PostgreSQL, whose GIN index drops dead entries on VACUUM.
+func (db *DB) CompactSearchIndex(ctx context.Context, progress func(step int)) error {
+	if db.dialect.name != sqliteDialect.name {
+		return nil
+	}
+	for step := 1; ; step++ {
+		var before, after int64
+		err := db.Write(ctx, func(tx *Tx) error {
+			if err := tx.queryRow(`SELECT total_changes()`).Scan(&before); err != nil {
+				return err
+			}
+			if _, err := tx.exec(`INSERT INTO message_search (message_search, rank) VALUES ('merge', -500)`); err != nil {
+				return err
+			}
+			return tx.queryRow(`SELECT total_changes()`).Scan(&after)
+		})
+		if err != nil {
+			return fmt.Errorf("compact search index: %w", err)
+		}
+		if progress != nil {
+			progress(step)
+		}
+		// Fewer than two changes: nothing was left to merge.
+		if after-before < 2 {
+			return nil
+		}
+	}
 }

@@ -28,7 +28,11 @@ type Env struct {
 // New opens a migrated database in t.TempDir() with the default policy
 // and a test clock, and starts the desk. Everything is closed when the
 // test ends.
-func New(t testing.TB) *Env {
+func New(t testing.TB) *Env { return NewWithLog(t, io.Discard) }
+
+// NewWithLog is New with the desk's log written to w as JSON, so that a
+// test can check what reaches the log.
+func NewWithLog(t testing.TB, w io.Writer) *Env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -43,7 +47,7 @@ func New(t testing.TB) *Env {
 	if err := desk.CheckClockMode(ctx, db, clk); err != nil {
 		t.Fatal(err)
 	}
-	d, err := desk.New(ctx, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d, err := desk.New(ctx, db, slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
 	}

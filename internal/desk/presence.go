@@ -58,7 +58,7 @@ func (d *Desk) ReportPresence(ctx context.Context, a *Agent, id int64, activity 
 		if err != nil {
 			return err
 		}
-		if !mayAccess(a, t.Department) {
+		if !mayView(a, t) {
 			return errNotFound
 		}
 		department = t.Department

@@ -36,6 +36,9 @@ var errNotFound = fault.Errorf(fault.NotFound, "Ticket not found.")
 // Tickets returns a page of the queue an agent may see.
 func (d *Desk) Tickets(ctx context.Context, a *Agent, f store.TicketFilter) ([]*ticket.Ticket, string, error) {
 	f.Departments = a.Departments
+	if !seesRestricted(a) {
+		f.Restricted = store.RestrictedHide
+	}
 	var out []*ticket.Ticket
 	var next string
 	err := d.db.Read(ctx, func(tx *store.Tx) error {
@@ -56,7 +59,7 @@ func (d *Desk) Ticket(ctx context.Context, a *Agent, id int64) (*TicketView, err
 		if err != nil {
 			return err
 		}
-		if !mayAccess(a, t.Department) {
+		if !mayView(a, t) {
 			return errNotFound
 		}
 		v.Ticket = t
@@ -78,6 +81,12 @@ func (d *Desk) Ticket(ctx context.Context, a *Agent, id int64) (*TicketView, err
 	if err != nil {
 		return nil, err
 	}
+	if v.Ticket.Restricted {
+		// Every access to a restricted ticket is audited.
+		if err := d.auditRestrictedView(ctx, a, v.Ticket, "view"); err != nil {
+			return nil, err
+		}
+	}
 	return &v, nil
 }
 
@@ -88,7 +97,7 @@ func (d *Desk) Search(ctx context.Context, a *Agent, q, cursor string, limit int
 	var next string
 	err := d.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		hits, next, err = tx.Search(store.SearchFilter{Query: q, Departments: a.Departments, IncludeInternal: true, Cursor: cursor, Limit: limit})
+		hits, next, err = tx.Search(store.SearchFilter{Query: q, Departments: a.Departments, IncludeInternal: true, WithRestricted: seesRestricted(a), Cursor: cursor, Limit: limit})
 		return err
 	})
 	return hits, next, err
@@ -135,7 +144,7 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 		if err != nil {
 			return err
 		}
-		if !mayAccess(a, t.Department) {
+		if !mayView(a, t) {
 			return errNotFound
 		}
 		before := *t
@@ -171,6 +180,7 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 			return err
 		}
 		saved = t
+		applyRetention(d.Policy(), t, tx.Now())
 		return tx.SaveTicket(t)
 	})
 	if err != nil {
@@ -224,7 +234,7 @@ func (d *Desk) UpdateTicket(ctx context.Context, a *Agent, id int64, u TicketUpd
 			return err
 		}
 		assigneeBefore = t.AssigneeID
-		if !mayAccess(a, t.Department) {
+		if !mayView(a, t) {
 			return errNotFound
 		}
 		before := *t
@@ -282,6 +292,7 @@ func (d *Desk) UpdateTicket(ctx context.Context, a *Agent, id int64, u TicketUpd
 		if hits, err = d.trackSLA(tx, t, slaChange{before: before}); err != nil {
 			return err
 		}
+		applyRetention(p, t, tx.Now())
 		if err := tx.SaveTicket(t); err != nil {
 			return err
 		}

@@ -68,6 +68,8 @@ Commands:
   token create       create an API token (--email --name); prints the token last
   policy apply FILE  validate and apply a policy file (YAML)
   policy export      print the policy in force (YAML)
+  policy document    the deletion concept generated from the policy in force
+                     ([--format md|html] [--lang de|en] [--output FILE])
   sla sweep          run the SLA breach job once (the server runs it every 10 s)
   audit verify       check the audit trail's hash chain; exits 1 when it is broken
   migrate-data       copy an installation to another database (--from URL --to URL),
@@ -117,8 +119,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return m.policyApply(ctx, r)
 		case "export":
 			return m.policyExport(ctx, r)
+		case "document":
+			return m.policyDocument(ctx, r)
 		}
-		return errors.New("usage: frist policy apply FILE | frist policy export")
+		return errors.New("usage: frist policy apply FILE | frist policy export | frist policy document")
 	case "sla":
 		if s, r := sub(); s == "sweep" {
 			return m.slaSweep(ctx, r)

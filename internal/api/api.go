@@ -119,6 +119,19 @@ func (a *API) routes() []route {
 		{"GET", "/api/v1/audit", agent, http.StatusOK, nil, list[auditEntryJSON]{}, a.auditList},
 		{"GET", "/api/v1/audit/verify", agent, http.StatusOK, nil, auditVerificationJSON{}, a.auditVerify},
 
+		// Retention (deletion concept): privacy officers and
+		// administrators; legal holds privacy officers only (desk checks).
+		{"GET", "/api/v1/retention/plan", agent, http.StatusOK, nil, retentionPlanJSON{}, a.retentionPlan},
+		{"POST", "/api/v1/retention/run", agent, http.StatusOK, nil, retentionRunJSON{}, a.retentionRun},
+		{"GET", "/api/v1/retention/status", agent, http.StatusOK, nil, retentionStatusJSON{}, a.retentionStatus},
+		{"GET", "/api/v1/deletion-log", agent, http.StatusOK, nil, list[deletionEntryJSON]{}, a.deletionLog},
+		{"GET", "/api/v1/legal-holds", agent, http.StatusOK, nil, list[holdJSON]{}, a.legalHoldList},
+		{"POST", "/api/v1/legal-holds", agent, http.StatusCreated, holdInput{}, holdJSON{}, a.legalHoldCreate},
+		{"POST", "/api/v1/legal-holds/{id}/lift", agent, http.StatusOK, liftInput{}, holdJSON{}, a.legalHoldLift},
+		{"GET", "/api/v1/tickets/{number}/legal-holds", agent, http.StatusOK, nil, list[holdJSON]{}, a.ticketHoldList},
+		// Prometheus metrics, outside /api/v1: administrators and privacy officers.
+		{"GET", "/metrics", agent, http.StatusOK, nil, nil, a.metricsShow},
+
 		// Test clock: administrators of a --test-clock installation.
 		{"GET", "/api/v1/test-clock", agent, http.StatusOK, nil, clockJSON{}, a.testClockShow},
 		{"POST", "/api/v1/test-clock", admin, http.StatusOK, clockInput{}, clockJSON{}, a.testClockUpdate},

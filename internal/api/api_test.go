@@ -152,7 +152,7 @@ func TestRequestCreate(t *testing.T) {
 	if err != nil || !strings.HasSuffix(rc.FirstResponseDue, "+01:00") || !due.After(e.Desk.Now()) {
 		t.Errorf("first_response_due %q (%v) is not a future time in Europe/Berlin", rc.FirstResponseDue, err)
 	}
-	if !strings.HasPrefix(rc.StatusURL, "http://frist.test/t/") || rc.Deletion.Explanation == "" || rc.Deletion.Rule != nil {
+	if !strings.HasPrefix(rc.StatusURL, "http://frist.test/t/") || rc.Deletion.Explanation == "" || rc.Deletion.Rule == nil || *rc.Deletion.Rule != "invoice_questions" || rc.Deletion.Due != nil {
 		t.Errorf("receipt %+v", rc)
 	}
 

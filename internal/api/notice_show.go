@@ -1,9 +1,5 @@
 package api
 
-import (
-	"frist/internal/privacy"
-)
-
 // noticeJSON is the privacy notice in force (GDPR Art. 13) and the
 // optional purposes a customer may consent to. Send its version back as
 // consent.notice_version with the request.
@@ -21,13 +17,6 @@ type optionalPurposeJSON struct {
 	ID          string `json:"id"`
 	Label       string `json:"label"`
 	Description string `json:"description"`
-}
-
-// deletionText explains the deletion date of a new ticket until retention
-// rules decide it.
-var deletionText = privacy.Text{
-	DE: "Für diese Anfrage ist noch keine Löschfrist festgelegt; sie wird gelöscht, sobald eine Aufbewahrungsregel es verlangt.",
-	EN: "No deletion date is set for this request yet; it is deleted as soon as a retention rule requires it.",
 }
 
 // noticeShow answers the privacy notice in the caller's language.

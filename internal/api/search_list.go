@@ -26,7 +26,9 @@ func (a *API) searchList(c *call) (any, error) {
 	p := a.desk.Policy()
 	out := list[searchHitJSON]{Items: make([]searchHitJSON, 0, len(hits)), NextCursor: next}
 	for _, h := range hits {
-		out.Items = append(out.Items, searchHitJSON{Ticket: newTicketJSON(p, h.Ticket), Message: newMessageJSON(p, h.Message)})
+		tj := newTicketJSON(p, h.Ticket)
+		a.withRetention(&tj, h.Ticket, c.lang)
+		out.Items = append(out.Items, searchHitJSON{Ticket: tj, Message: newMessageJSON(p, h.Message)})
 	}
 	return out, nil
 }

@@ -18,11 +18,12 @@ import (
 //	&department=billing
 //	&assignee=any|mine|unassigned|<agent id>
 //	&sort=due|oldest|newest  (default due: the next deadline first)
+//	&restricted=hide|include|only  (privacy officers; others get 403)
 //	&limit=1..200  (default 50)
 //	&cursor=<next_cursor of the previous page>
 func (a *API) ticketList(c *call) (any, error) {
 	q := c.r.URL.Query()
-	if err := onlyParams(q, "status", "department", "assignee", "sort", "limit", "cursor"); err != nil {
+	if err := onlyParams(q, "status", "department", "assignee", "sort", "limit", "cursor", "restricted"); err != nil {
 		return nil, err
 	}
 	f := store.TicketFilter{Department: q.Get("department"), Sort: q.Get("sort"), Cursor: q.Get("cursor")}
@@ -56,6 +57,9 @@ func (a *API) ticketList(c *call) (any, error) {
 		f.Assignee = &id
 	}
 	var err error
+	if f.Restricted, err = restrictedFilter(c, q.Get("restricted")); err != nil {
+		return nil, err
+	}
 	if f.Limit, err = limit(q); err != nil {
 		errs = append(errs, fault.FieldsOf(err)...)
 	}
@@ -69,7 +73,9 @@ func (a *API) ticketList(c *call) (any, error) {
 	p := a.desk.Policy()
 	out := list[ticketJSON]{Items: make([]ticketJSON, 0, len(ts)), NextCursor: next}
 	for _, t := range ts {
-		out.Items = append(out.Items, newTicketJSON(p, t))
+		tj := newTicketJSON(p, t)
+		a.withRetention(&tj, t, c.lang)
+		out.Items = append(out.Items, tj)
 	}
 	return out, nil
 }

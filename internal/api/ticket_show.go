@@ -30,5 +30,7 @@ func (a *API) ticketDetail(c *call, id int64) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newTicketDetailJSON(a.desk.Policy(), c.agent, v, c.lang), nil
+	out := newTicketDetailJSON(a.desk.Policy(), c.agent, v, c.lang)
+	a.withRetention(&out.ticketJSON, v.Ticket, c.lang)
+	return out, nil
 }

@@ -14,6 +14,8 @@ type ticketPatch struct {
 	Priority   *ticket.Priority `json:"priority,omitempty"`
 	Department *string          `json:"department,omitempty"`
 	AssigneeID optionalID       `json:"assignee_id,omitzero"` // null unassigns
+	// Tags replace the ticket's tags; retention rules may match them.
+	Tags *[]string `json:"tags,omitempty"`
 }
 
 // optionalID tells a missing key from null: null (or 0) unassigns.
@@ -56,8 +58,21 @@ func (a *API) ticketUpdate(c *call) (any, error) {
 	if in.AssigneeID.Set {
 		u.AssigneeID = &in.AssigneeID.ID
 	}
-	if _, err := a.desk.UpdateTicket(c.r.Context(), c.agent, id, u); err != nil {
-		return nil, err
+	if in.Tags != nil {
+		// Tags are checked first: a bad tag changes nothing at all.
+		if err := a.checkTags(*in.Tags); err != nil {
+			return nil, err
+		}
+	}
+	if u != (desk.TicketUpdate{}) {
+		if _, err := a.desk.UpdateTicket(c.r.Context(), c.agent, id, u); err != nil {
+			return nil, err
+		}
+	}
+	if in.Tags != nil {
+		if _, err := a.desk.SetTags(c.r.Context(), c.agent, id, *in.Tags); err != nil {
+			return nil, err
+		}
 	}
 	return a.ticketDetail(c, id)
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"frist/internal/audit"
 	"frist/internal/fault"
 	"frist/internal/policy"
 	"frist/internal/privacy"
@@ -297,7 +298,16 @@ func (d *Desk) sweepRetentionBatch(tx *store.Tx, p *policy.Policy, ids []int64, 
 	}
 	run.Deleted += len(deletes)
 	run.Anonymised += len(anonymises)
-	return tx.AddDeletions(log)
+	if err := tx.AddDeletions(log); err != nil {
+		return err
+	}
+	// The audit trail's hash chain also covers each deletion, so that the
+	// deletion log cannot be edited unnoticed.
+	entries := make([]*audit.Entry, len(log))
+	for i, e := range log {
+		entries[i] = auditEntry(nil, "retention."+string(e.Action), "ticket:"+e.Pseudonym, "rule="+e.Rule+" version="+e.RuleVersion)
+	}
+	return tx.AppendAudits(entries)
 }
 
 func addRemoved(dst *store.Removed, r store.Removed) {

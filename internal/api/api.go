@@ -119,6 +119,10 @@ func (a *API) routes() []route {
 		{"GET", "/api/v1/audit", agent, http.StatusOK, nil, list[auditEntryJSON]{}, a.auditList},
 		{"GET", "/api/v1/audit/verify", agent, http.StatusOK, nil, auditVerificationJSON{}, a.auditVerify},
 
+		// Documents generated from the policy: administrators and privacy
+		// officers (desk checks).
+		{"GET", "/api/v1/documents/deletion-concept", agent, http.StatusOK, nil, nil, a.deletionConceptShow},
+
 		// Retention (deletion concept): privacy officers and
 		// administrators; legal holds privacy officers only (desk checks).
 		{"GET", "/api/v1/retention/plan", agent, http.StatusOK, nil, retentionPlanJSON{}, a.retentionPlan},

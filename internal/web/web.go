@@ -53,6 +53,7 @@ type Handler struct {
 var pageNames = []string{
 	"request_form", "request_ack", "status", "login", "queue", "ticket", "search", "admin", "error", "report_sla",
 	"admin_routing", "admin_sla", "dashboard", "privacy_audit",
+	"document_deletion_concept",
 }
 
 // New parses the embedded templates once.
@@ -116,6 +117,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/policy", h.adminOnly(h.policyApply))
 	mux.HandleFunc("GET /admin/routing", h.adminOnly(h.routingPreview))
 	mux.HandleFunc("GET /admin/sla", h.adminOnly(h.slaPreview))
+	mux.HandleFunc("GET /admin/documents/deletion-concept", h.documentsOnly(h.deletionConceptShow))
 
 	// Data protection: administrators and privacy officers.
 	mux.HandleFunc("GET /privacy/audit", h.auditOnly(h.auditShow))

@@ -16,6 +16,9 @@ type dashboardPage struct {
 	Total      dashboardRow
 	ShowAgents bool // per-agent views switched on in the policy
 	Agents     []store.AgentOpenTickets
+	// RetentionOverdue counts tickets past their latest deletion date,
+	// for administrators and privacy officers (0 for others).
+	RetentionOverdue int
 }
 
 // dashboardRow is one department's counts, linked to its queue.
@@ -57,6 +60,10 @@ func (h *Handler) dashboardShow(w http.ResponseWriter, r *http.Request, a *desk.
 	pg.Total = newDashboardRow(d.Total)
 	pg.Total.Name = pg.T("dashboard_total")
 	pg.ShowAgents = d.Agents != nil
+	if pg.RetentionOverdue, err = h.desk.RetentionOverdue(r.Context(), a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	pg.Agents = d.Agents
 	h.render(w, r, http.StatusOK, "dashboard", pg)
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 
+	"frist/internal/auth"
 	"frist/internal/desk"
 	"frist/internal/fault"
 	"frist/internal/store"
@@ -18,6 +19,7 @@ type queuePage struct {
 	Department  string
 	Assignee    string
 	Sort        string
+	Restricted  string // "only": restricted tickets (privacy officers)
 	Statuses    []formOption
 	Departments []formOption
 	Assignees   []formOption
@@ -53,6 +55,7 @@ func (h *Handler) queueShow(w http.ResponseWriter, r *http.Request, a *desk.Agen
 		Department: q.Get("department"),
 		Assignee:   q.Get("assignee"),
 		Sort:       q.Get("sort"),
+		Restricted: q.Get("restricted"),
 	}
 	if pg.Assignee == "" {
 		pg.Assignee = "any"
@@ -90,6 +93,20 @@ func (h *Handler) queueShow(w http.ResponseWriter, r *http.Request, a *desk.Agen
 	case store.SortDue, store.SortOldest, store.SortNewest:
 	default:
 		bad = "field_sort"
+	}
+	switch {
+	case pg.Restricted == "":
+	case pg.Restricted == "only" && a.Role == auth.PrivacyOfficer:
+		// Restricted tickets are mostly closed: every status by default.
+		f.Restricted = store.RestrictedOnly
+		if len(f.Statuses) == 0 {
+			f.Statuses = ticket.Statuses
+		}
+	case pg.Restricted == "only":
+		h.fail(w, r, errForbidden)
+		return
+	default:
+		bad = "privacy_restricted"
 	}
 
 	pg.Statuses = append(pg.Statuses, formOption{Value: "", Label: pg.T("queue_all_active"), Selected: pg.Status == ""})
@@ -146,7 +163,7 @@ func (h *Handler) queueShow(w http.ResponseWriter, r *http.Request, a *desk.Agen
 		pg.Rows = append(pg.Rows, row)
 	}
 	filters := url.Values{}
-	for k, v := range map[string]string{"status": pg.Status, "department": pg.Department, "assignee": pg.Assignee, "sort": pg.Sort} {
+	for k, v := range map[string]string{"status": pg.Status, "department": pg.Department, "assignee": pg.Assignee, "sort": pg.Sort, "restricted": pg.Restricted} {
 		if v != "" {
 			filters.Set(k, v)
 		}

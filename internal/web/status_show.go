@@ -24,6 +24,7 @@ type statusPage struct {
 	Reply           string // kept input after an error
 	ReplyError      string
 	Notice          string // translated confirmation after a redirect
+	Deletion        string // when the data will be deleted, one sentence
 }
 
 // messageView is one message of a conversation as a page shows it.
@@ -80,6 +81,7 @@ func (h *Handler) buildStatusPage(r *http.Request) (*statusPage, error) {
 		pg.DuePassed = (t.Status == ticket.New || t.Status == ticket.Open) && h.desk.Now().After(t.FirstResponseDue)
 	}
 	pg.Closed = t.Status == ticket.Closed
+	pg.Deletion = h.customerDeletion(&pg.page, t)
 	for _, m := range v.Messages {
 		if m.Visibility != ticket.Public {
 			continue // desk returns public messages only; stay safe anyway

@@ -59,6 +59,9 @@ type ticketPage struct {
 	AssigneeOptions   []formOption
 	UpdateErrors      map[string]string // field → translated message
 
+	// Deletion panel: schedule, tags, legal holds (ticket_deletion.go).
+	Deletion deletionPanel
+
 	Errors []summaryItem
 }
 
@@ -289,6 +292,9 @@ func (h *Handler) buildTicketPage(r *http.Request, a *desk.Agent, id int64) (*ti
 		pg.AssigneeOptions = append(pg.AssigneeOptions, formOption{Value: strconv.FormatInt(x.ID, 10), Label: x.Name, Selected: x.ID == t.AssigneeID})
 	}
 	pg.UpdateErrors = map[string]string{}
+	if err := h.setDeletion(r, pg, a, t); err != nil {
+		return nil, err
+	}
 	return pg, nil
 }
 

@@ -53,8 +53,12 @@ type Handler struct {
 var pageNames = []string{
 	"request_form", "request_ack", "status", "login", "queue", "ticket", "search", "admin", "error", "report_sla",
 	"admin_routing", "admin_sla", "dashboard", "privacy_audit",
+	"privacy", "privacy_plan", "privacy_deletion_log", "privacy_holds",
 	"document_deletion_concept",
 }
+
+// pagePartials are further templates a page uses, by page.
+var pagePartials = map[string][]string{"ticket": {"ticket_deletion"}}
 
 // New parses the embedded templates once.
 func New(o Options) (*Handler, error) {
@@ -72,7 +76,11 @@ func New(o Options) (*Handler, error) {
 		pages:   map[string]*template.Template{},
 	}
 	for _, name := range pageNames {
-		t, err := template.New(name).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		files := []string{"templates/layout.html", "templates/" + name + ".html"}
+		for _, x := range pagePartials[name] {
+			files = append(files, "templates/"+x+".html")
+		}
+		t, err := template.New(name).ParseFS(templateFS, files...)
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
 		}
@@ -105,6 +113,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tickets/{number}", h.agentOnly(h.ticketShow))
 	mux.HandleFunc("POST /tickets/{number}", h.agentOnly(h.ticketUpdate))
 	mux.HandleFunc("POST /tickets/{number}/reply", h.agentOnly(h.ticketReply))
+	mux.HandleFunc("POST /tickets/{number}/tags", h.agentOnly(h.ticketTags))
+	mux.HandleFunc("POST /tickets/{number}/holds", h.agentOnly(h.ticketHoldCreate))
+	mux.HandleFunc("POST /tickets/{number}/holds/{id}/lift", h.agentOnly(h.ticketHoldLift))
 	mux.HandleFunc("GET /tickets/{number}/attachments/{aid}", h.agentOnly(h.attachmentShow))
 	mux.HandleFunc("POST /me/availability", h.agentOnly(h.availabilityUpdate))
 	mux.HandleFunc("GET /search", h.agentOnly(h.searchShow))
@@ -122,6 +133,14 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	// Data protection: administrators and privacy officers.
 	mux.HandleFunc("GET /privacy/audit", h.auditOnly(h.auditShow))
 	mux.HandleFunc("GET /privacy/audit/verify", h.auditOnly(h.auditVerify))
+	mux.HandleFunc("GET /privacy", h.auditOnly(h.privacyShow))
+	mux.HandleFunc("POST /privacy/run", h.auditOnly(h.privacyRun))
+	mux.HandleFunc("GET /privacy/plan", h.auditOnly(h.privacyPlan))
+	mux.HandleFunc("GET /privacy/deletion-log", h.auditOnly(h.deletionLogShow))
+	// Legal holds: privacy officers only.
+	mux.HandleFunc("GET /privacy/holds", h.holdsOnly(h.holdsShow))
+	mux.HandleFunc("POST /privacy/holds", h.holdsOnly(h.holdCreate))
+	mux.HandleFunc("POST /privacy/holds/{id}/lift", h.holdsOnly(h.holdLift))
 
 	// Anything else is a friendly 404 page. More specific patterns (the
 	// API's, health checks) take precedence.

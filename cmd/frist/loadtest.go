@@ -21,6 +21,8 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		o          loadtest.Options
 		seed       int
 		seedOpen   bool
+		seedExp    bool
+		ret        retentionOptions
 		scenario   string
 		token      string
 		query      string
@@ -37,7 +39,10 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		fs.Uint64Var(&o.Seed, "random-seed", 1, "seed of the request generator")
 		fs.IntVar(&seed, "seed", 0, "instead of a load test: fill the database in --data-dir with N fake tickets (server stopped)")
 		fs.BoolVar(&seedOpen, "seed-open", false, "with --seed: every ticket new or open, with running SLA clocks (the breach job's worst case)")
-		fs.StringVar(&scenario, "scenario", "intake", "intake (POST /api/v1/requests), queue (GET /api/v1/tickets), search (GET /api/v1/search), fanout (event streams) or broadcast-server (the fanout baseline, serving until stopped)")
+		fs.BoolVar(&seedExp, "seed-expired", false, "with --seed: closed tickets whose retention is due now, each with three messages and an attached file (for the retention scenario)")
+		fs.StringVar(&scenario, "scenario", "intake", "intake (POST /api/v1/requests), queue (GET /api/v1/tickets), search (GET /api/v1/search), fanout (event streams), broadcast-server (the fanout baseline, serving until stopped) or retention (the sweeper on --data-dir under intake load)")
+		fs.Float64Var(&ret.rate, "rate", 200, "retention scenario: intake requests per second, sent on schedule")
+		fs.IntVar(&ret.seconds, "seconds", 20, "retention scenario: seconds of intake load measured without the sweep")
 		fs.StringVar(&token, "token", m.Getenv("FRIST_TOKEN"), "API token for the queue and search scenarios (FRIST_TOKEN)")
 		fs.StringVar(&query, "query", "", "search words for the search scenario")
 		fs.StringVar(&department, "department", "support", "department of the queue scenario")
@@ -53,9 +58,15 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		return err
 	}
 	if seed > 0 {
+		if seedExp {
+			return m.seedExpired(ctx, cfg, seed)
+		}
 		return m.seed(ctx, cfg, seed, seedOpen)
 	}
 	switch scenario {
+	case "retention":
+		ret.seed = o.Seed
+		return m.retentionScenario(ctx, cfg, ret)
 	case "fanout":
 		if tokens == "" {
 			tokens = token

@@ -72,6 +72,9 @@ Commands:
                      ([--format md|html] [--lang de|en] [--output FILE])
   sla sweep          run the SLA breach job once (the server runs it every 10 s)
   audit verify       check the audit trail's hash chain; exits 1 when it is broken
+  retention plan     what the retention sweeper will delete when ([--as-of DATE] [--json]); changes nothing
+  retention run      run the retention sweeper once (the server runs it every 10 s);
+                     --dry-run prints the plan as of now instead
   migrate-data       copy an installation to another database (--from URL --to URL),
                      e.g. from the embedded SQLite to PostgreSQL
   loadtest           measure a running server (--target --requests --concurrency [--baseline]),
@@ -128,6 +131,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return m.slaSweep(ctx, r)
 		}
 		return errors.New("usage: frist sla sweep")
+	case "retention":
+		switch s, r := sub(); s {
+		case "plan":
+			return m.retentionPlan(ctx, r)
+		case "run":
+			return m.retentionRun(ctx, r)
+		}
+		return errors.New("usage: frist retention plan [--as-of DATE] [--json] | frist retention run [--dry-run]")
 	case "audit":
 		if s, r := sub(); s == "verify" {
 			return m.auditVerify(ctx, r)

@@ -82,6 +82,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 		return err
 	})
+	runner.Every("retention-sweep", retentionSweepInterval, func(ctx context.Context) error {
+		// The sweeper logs its counts (never what it deleted) when it
+		// did something, and recomputations of deletion dates.
+		_, err := d.SweepRetention(ctx, nil)
+		return err
+	})
 	jctx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})
 	go func() { runner.Run(jctx); close(jobsDone) }()

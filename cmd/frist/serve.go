@@ -88,6 +88,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		_, err := d.SweepRetention(ctx, nil)
 		return err
 	})
+	// Attachment files whose rows are gone (the sweeper removes them right
+	// after its commit; this catches a crash in between), and files of
+	// uploads that never committed.
+	runner.Every("file-purge", time.Minute, func(ctx context.Context) error {
+		_, err := d.PurgeFiles(ctx)
+		return err
+	})
+	runner.Every("orphan-files", 24*time.Hour, func(ctx context.Context) error {
+		_, err := d.SweepOrphanFiles(ctx)
+		return err
+	})
 	jctx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})
 	go func() { runner.Run(jctx); close(jobsDone) }()

@@ -299,7 +299,13 @@ func (d *Desk) TicketHolds(ctx context.Context, a *Agent, id int64) ([]store.Hol
 	}
 	var out []store.Hold
 	err := d.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
+		t, err := tx.FindTicket(id)
+		if err != nil {
+			return err
+		}
+		if !mayView(a, t) {
+			return errNotFound
+		}
 		out, _, err = tx.FindHolds(id, false, "", 200)
 		return err
 	})

@@ -37,6 +37,12 @@ type ticketJSON struct {
 	Tags             []string        `json:"tags"`
 	// Deletion is the ticket's retention schedule (see retention_json.go).
 	Deletion *ticketDeletionJSON `json:"deletion"`
+	// EarliestDeletionAt and LatestDeletionAt repeat deletion.due and
+	// deletion.latest at the top level: the end of the retention period
+	// and the end of the tolerated delay of the deletion run (null while
+	// pending).
+	EarliestDeletionAt *string `json:"earliest_deletion_at"`
+	LatestDeletionAt   *string `json:"latest_deletion_at"`
 }
 
 // customerJSON is who sent the request.

@@ -69,6 +69,7 @@ func newTicketDeletionJSON(p *policy.Policy, d desk.Deletion) *ticketDeletionJSO
 // a ticket's JSON.
 func (a *API) withRetention(tj *ticketJSON, t *ticket.Ticket, lang string) {
 	tj.Deletion = newTicketDeletionJSON(a.desk.Policy(), a.desk.Deletion(t, lang))
+	tj.EarliestDeletionAt, tj.LatestDeletionAt = tj.Deletion.Due, tj.Deletion.Latest
 }
 
 // optional is nil for "", else a pointer to s.

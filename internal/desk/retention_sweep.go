@@ -138,10 +138,23 @@ func (d *Desk) compactIfDue(ctx context.Context, force bool) (bool, error) {
 	return err == nil, err
 }
 
-// retentionBatch is how many tickets one sweeper transaction handles: small
-// enough that intake, which shares the single SQLite writer, waits only
-// briefly.
+// retentionBatch is how many tickets the first sweeper transaction
+// handles; later ones aim at batchTarget.
 const retentionBatch = 100
+
+// batchTarget is how long one sweeper transaction should hold the writer:
+// intake, which shares the single SQLite writer, waits at most about that.
+const batchTarget = 25 * time.Millisecond
+
+// nextBatchSize adapts the batch size to what the last batch of n tickets
+// took, between 10 and 1,000 tickets.
+func nextBatchSize(size, n int, took time.Duration) int {
+	if n < size || took <= 0 {
+		return size
+	}
+	next := int(float64(n) * float64(batchTarget) / float64(took))
+	return max(10, min(1000, next, 2*size))
+}
 
 // SweepRetention deletes, anonymises, restricts and expires what is due
 // now, in batches, until nothing is due: there is no cap per run. When
@@ -164,13 +177,23 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 		run.Finished = d.clock.Now()
 		return run, nil
 	}
+	// Batches are sized to hold the single SQLite writer about
+	// batchTarget at a time, so that intake waits little; files of a
+	// batch are deleted after its commit and leave the queue in the next.
+	size := retentionBatch
+	var done []string
 	for {
 		if err := ctx.Err(); err != nil {
 			return run, err
 		}
 		var n int
+		var keys []string
+		start := time.Now()
 		err := d.db.Write(ctx, func(tx *store.Tx) error {
-			ids, err := tx.DueRetention(tx.Now(), retentionBatch)
+			if err := tx.DoneFileDeletions(done); err != nil {
+				return err
+			}
+			ids, err := tx.DueRetention(tx.Now(), size)
 			if err != nil {
 				return err
 			}
@@ -178,18 +201,28 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 			if n == 0 {
 				return nil
 			}
-			return d.sweepRetentionBatch(tx, p, ids, &run)
+			keys, err = d.sweepRetentionBatch(tx, p, ids, &run)
+			return err
 		})
 		if err != nil {
 			return run, fmt.Errorf("retention sweep: %w", err)
 		}
+		done = done[:0]
+		size = nextBatchSize(size, n, time.Since(start))
+		for _, k := range keys {
+			if d.files == nil {
+				break // stays queued for the file-purge job
+			}
+			if err := d.files.Delete(k); err != nil {
+				// Stays queued; the file-purge job tries again.
+				d.log.Warn("retention sweep: attachment file not deleted", "error", err)
+				continue
+			}
+			done = append(done, k)
+			run.Files++
+		}
 		if n == 0 {
 			break
-		}
-		files, err := d.PurgeFiles(ctx)
-		run.Files += files
-		if err != nil {
-			return run, fmt.Errorf("retention sweep: remove files: %w", err)
 		}
 		if progress != nil {
 			progress(run.Deleted + run.Anonymised + run.Restricted + run.Rescheduled)
@@ -207,7 +240,11 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 	run.Compacted = compacted
 	if run.Deleted+run.Anonymised+run.FieldsExpired > 0 || compacted {
 		// Deleted content must not linger in old WAL frames.
-		busy, err := d.db.Checkpoint(ctx)
+		attempts := 1
+		if force {
+			attempts = 100 // up to about 2 s while readers come and go
+		}
+		busy, err := d.db.Checkpoint(ctx, attempts)
 		if err != nil {
 			return run, fmt.Errorf("retention sweep: checkpoint: %w", err)
 		}
@@ -229,11 +266,11 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 
 // sweepRetentionBatch handles the due tickets with the ids in one
 // transaction.
-func (d *Desk) sweepRetentionBatch(tx *store.Tx, p *policy.Policy, ids []int64, run *RetentionRun) error {
+func (d *Desk) sweepRetentionBatch(tx *store.Tx, p *policy.Policy, ids []int64, run *RetentionRun) ([]string, error) {
 	now := tx.Now()
 	ts, err := tx.FindTicketsByID(ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var deletes, anonymises []int64
 	var log []store.DeletionEntry
@@ -259,7 +296,7 @@ func (d *Desk) sweepRetentionBatch(tx *store.Tx, p *policy.Policy, ids []int64, 
 			case privacy.ActionExpireFields:
 				n, err := tx.DeleteFields(t.ID, st.fields)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				for _, f := range st.fields {
 					delete(t.Fields, f)
@@ -275,17 +312,18 @@ func (d *Desk) sweepRetentionBatch(tx *store.Tx, p *policy.Policy, ids []int64, 
 		}
 		t.Retention = s
 		if err := tx.SaveRetention(t); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	removed, err := tx.DeleteTickets(deletes)
+	removed, keys, err := tx.DeleteTickets(deletes)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	anon, err := tx.AnonymiseTickets(anonymises)
+	anon, moreKeys, err := tx.AnonymiseTickets(anonymises)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	keys = append(keys, moreKeys...)
 	for id, r := range anon {
 		removed[id] = r
 	}
@@ -299,7 +337,7 @@ func (d *Desk) sweepRetentionBatch(tx *store.Tx, p *policy.Policy, ids []int64, 
 	run.Deleted += len(deletes)
 	run.Anonymised += len(anonymises)
 	if err := tx.AddDeletions(log); err != nil {
-		return err
+		return nil, err
 	}
 	// The audit trail's hash chain also covers each deletion, so that the
 	// deletion log cannot be edited unnoticed.
@@ -307,7 +345,7 @@ func (d *Desk) sweepRetentionBatch(tx *store.Tx, p *policy.Policy, ids []int64, 
 	for i, e := range log {
 		entries[i] = auditEntry(nil, "retention."+string(e.Action), "ticket:"+e.Pseudonym, "rule="+e.Rule+" version="+e.RuleVersion)
 	}
-	return tx.AppendAudits(entries)
+	return keys, tx.AppendAudits(entries)
 }
 
 func addRemoved(dst *store.Removed, r store.Removed) {

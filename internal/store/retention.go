@@ -233,15 +233,18 @@ func (tx *Tx) CountData(ids []int64) (map[int64]Removed, error) {
 // their search entries, form fields, attachments (their files are queued
 // in file_deletions), history, SLA events, consent records, legal holds,
 // the status link, and customers left without tickets and holds. It
-// returns what it removed per ticket.
-func (tx *Tx) DeleteTickets(ids []int64) (map[int64]Removed, error) {
-	out, err := tx.purgeContent(ids, true)
-	if err != nil {
-		return nil, err
+// returns what it removed per ticket and the storage keys of the files to
+// delete once the transaction committed.
+func (tx *Tx) DeleteTickets(ids []int64) (map[int64]Removed, []string, error) {
+	out, keys, err := tx.purgeContent(ids, true)
+	if err != nil || len(ids) == 0 {
+		return out, keys, err
 	}
-	if len(ids) == 0 {
-		return out, nil
-	}
+	out, err = tx.deleteTicketRows(ids, out)
+	return out, keys, err
+}
+
+func (tx *Tx) deleteTicketRows(ids []int64, out map[int64]Removed) (map[int64]Removed, error) {
 	args := int64Args(ids)
 	var customers []any
 	rows, err := tx.query(`SELECT DISTINCT customer_id FROM tickets WHERE id IN (`+placeholders(len(ids))+`)`, args...)
@@ -340,30 +343,43 @@ func (tx *Tx) deleteOrphanCustomers(customers []any, ids []int64, out map[int64]
 // purgeContent removes the personal content of tickets that anonymising
 // and deleting share: messages with their search entries and
 // attachments, and form field values.
-func (tx *Tx) purgeContent(ids []int64, deleting bool) (map[int64]Removed, error) {
+func (tx *Tx) purgeContent(ids []int64, deleting bool) (map[int64]Removed, []string, error) {
 	out, err := tx.CountData(ids)
 	if err != nil || len(ids) == 0 {
-		return out, err
+		return out, nil, err
 	}
 	args := int64Args(ids)
 	in := `(` + placeholders(len(ids)) + `)`
-	if _, err := tx.exec(`INSERT INTO file_deletions (storage_key, queued_at)
-		SELECT storage_key, ? FROM attachments WHERE ticket_id IN `+in, append([]any{fmtTime(tx.now)}, args...)...); err != nil {
-		return nil, fmt.Errorf("queue file deletions: %w", err)
+	rows, err := tx.query(`SELECT storage_key FROM attachments WHERE ticket_id IN `+in, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("attachments: %w", err)
+	}
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		keys = append(keys, k)
+	}
+	rows.Close()
+	if err := tx.QueueFileDeletions(keys); err != nil {
+		return nil, nil, err
 	}
 	if _, err := tx.exec(`DELETE FROM attachments WHERE ticket_id IN `+in, args...); err != nil {
-		return nil, fmt.Errorf("delete attachments: %w", err)
+		return nil, nil, fmt.Errorf("delete attachments: %w", err)
 	}
 	// The SQLite FTS5 index is contentless and has no foreign key: its
 	// rows go by message id (secure-delete rewrites the pages).
 	res, err := tx.exec(`DELETE FROM message_search WHERE rowid IN (SELECT id FROM messages WHERE ticket_id IN `+in+`)`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("delete search entries: %w", err)
+		return nil, nil, fmt.Errorf("delete search entries: %w", err)
 	}
 	indexed, _ := res.RowsAffected()
 	for _, table := range []string{"messages", "ticket_fields"} {
 		if _, err := tx.exec(`DELETE FROM `+table+` WHERE ticket_id IN `+in, args...); err != nil {
-			return nil, fmt.Errorf("delete %s: %w", table, err)
+			return nil, nil, fmt.Errorf("delete %s: %w", table, err)
 		}
 	}
 	for id, r := range out {
@@ -375,7 +391,7 @@ func (tx *Tx) purgeContent(ids []int64, deleting bool) (map[int64]Removed, error
 		}
 		out[id] = r
 	}
-	return out, nil
+	return out, keys, nil
 }
 
 // anonymousCustomer is the email of the one customer row anonymised
@@ -387,11 +403,16 @@ const anonymousCustomer = "anonymous"
 // history of ids): messages, search entries, attachments, form fields,
 // subject, tags, consent records and the status link go; the customer becomes
 // the anonymous one and is deleted when left without tickets.
-func (tx *Tx) AnonymiseTickets(ids []int64) (map[int64]Removed, error) {
-	out, err := tx.purgeContent(ids, false)
+func (tx *Tx) AnonymiseTickets(ids []int64) (map[int64]Removed, []string, error) {
+	out, keys, err := tx.purgeContent(ids, false)
 	if err != nil || len(ids) == 0 {
-		return out, err
+		return out, keys, err
 	}
+	out, err = tx.anonymiseTicketRows(ids, out)
+	return out, keys, err
+}
+
+func (tx *Tx) anonymiseTicketRows(ids []int64, out map[int64]Removed) (map[int64]Removed, error) {
 	args := int64Args(ids)
 	in := `(` + placeholders(len(ids)) + `)`
 	consents, err := tx.countPerTicket("consents", "ticket_id", ids)
@@ -807,14 +828,44 @@ func (tx *Tx) FindRecomputations(limit int) ([]Recomputation, error) {
 
 // Checkpoint copies the SQLite write-ahead log into the database file and
 // truncates it, so that deleted content does not linger in old WAL
-// frames. It is a no-op on PostgreSQL. A checkpoint that readers keep
-// from completing reports busy.
-func (db *DB) Checkpoint(ctx context.Context) (busy bool, err error) {
+// frames. Readers keep a checkpoint from completing; rather than holding
+// the single writer while it waits for them, each attempt waits at most
+// 20 ms and leaves the writer to others between attempts. It reports busy
+// when attempts attempts did not succeed. It is a no-op on PostgreSQL.
+func (db *DB) Checkpoint(ctx context.Context, attempts int) (busy bool, err error) {
 	if db.dialect.name != sqliteDialect.name {
 		return false, nil
 	}
+	for i := 0; i < attempts; i++ {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return true, ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		busy, err = db.checkpointOnce(ctx)
+		if err != nil || !busy {
+			return busy, err
+		}
+	}
+	return true, nil
+}
+
+func (db *DB) checkpointOnce(ctx context.Context) (bool, error) {
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 20`); err != nil {
+		return false, err
+	}
 	var b, logFrames, done int
-	err = db.writer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&b, &logFrames, &done)
+	err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&b, &logFrames, &done)
+	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = 10000`); rerr != nil && err == nil {
+		err = rerr
+	}
 	return b != 0, err
 }
 
@@ -849,7 +900,14 @@ func (db *DB) CompactSearchIndex(ctx context.Context, progress func(step int)) e
 	if db.dialect.name != sqliteDialect.name {
 		return nil
 	}
-	for step := 1; ; step++ {
+	// Intake adds a segment with every commit, so "until nothing is left
+	// to merge" may never come under load: enough steps to merge what
+	// exists now.
+	var pages int64
+	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM message_search_data`).Scan(&pages); err != nil {
+		return fmt.Errorf("compact search index: %w", err)
+	}
+	for step := 1; step <= int(pages/500)+2; step++ {
 		var before, after int64
 		err := db.Write(ctx, func(tx *Tx) error {
 			if err := tx.queryRow(`SELECT total_changes()`).Scan(&before); err != nil {
@@ -871,4 +929,5 @@ func (db *DB) CompactSearchIndex(ctx context.Context, progress func(step int)) e
 			return nil
 		}
 	}
+	return nil
 }

@@ -23,6 +23,8 @@ ALTER TABLE tickets ADD COLUMN held BOOLEAN NOT NULL DEFAULT false;
 -- Set when the ticket was anonymised: statistics kept, personal data gone.
 ALTER TABLE tickets ADD COLUMN anonymised_at TEXT;
 CREATE INDEX tickets_retention_check ON tickets (retention_check_at, id);
+-- Deleting a customer checks that no consent record refers to it.
+CREATE INDEX consents_customer ON consents (customer_id);
 CREATE INDEX tickets_deletion_latest ON tickets (deletion_latest) WHERE deletion_latest IS NOT NULL;
 
 -- Files customers and agents attached. The content lives in the data

@@ -138,23 +138,13 @@ func (d *Desk) compactIfDue(ctx context.Context, force bool) (bool, error) {
 	return err == nil, err
 }
 
-// retentionBatch is how many tickets the first sweeper transaction
-// handles; later ones aim at batchTarget.
-const retentionBatch = 100
+// retentionBatch is how many tickets the sweeper handles in one go;
+// batches follow each other in one transaction for batchTarget.
+const retentionBatch = 20
 
 // batchTarget is how long one sweeper transaction should hold the writer:
 // intake, which shares the single SQLite writer, waits at most about that.
-const batchTarget = 25 * time.Millisecond
-
-// nextBatchSize adapts the batch size to what the last batch of n tickets
-// took, between 10 and 1,000 tickets.
-func nextBatchSize(size, n int, took time.Duration) int {
-	if n < size || took <= 0 {
-		return size
-	}
-	next := int(float64(n) * float64(batchTarget) / float64(took))
-	return max(10, min(1000, next, 2*size))
-}
+const batchTarget = 20 * time.Millisecond
 
 // SweepRetention deletes, anonymises, restricts and expires what is due
 // now, in batches, until nothing is due: there is no cap per run. When
@@ -177,10 +167,10 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 		run.Finished = d.clock.Now()
 		return run, nil
 	}
-	// Batches are sized to hold the single SQLite writer about
-	// batchTarget at a time, so that intake waits little; files of a
-	// batch are deleted after its commit and leave the queue in the next.
-	size := retentionBatch
+	// Each transaction handles batches of retentionBatch tickets until it
+	// has held the writer for batchTarget (SQLite has a single writer that
+	// intake waits for); files of a transaction are deleted after its
+	// commit and leave the queue in the next.
 	var done []string
 	for {
 		if err := ctx.Err(); err != nil {
@@ -188,27 +178,34 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 		}
 		var n int
 		var keys []string
-		start := time.Now()
 		err := d.db.Write(ctx, func(tx *store.Tx) error {
+			start := time.Now()
 			if err := tx.DoneFileDeletions(done); err != nil {
 				return err
 			}
-			ids, err := tx.DueRetention(tx.Now(), size)
-			if err != nil {
-				return err
+			for time.Since(start) < batchTarget {
+				ids, err := tx.DueRetention(tx.Now(), retentionBatch)
+				if err != nil {
+					return err
+				}
+				n += len(ids)
+				if len(ids) > 0 {
+					k, err := d.sweepRetentionBatch(tx, p, ids, &run)
+					if err != nil {
+						return err
+					}
+					keys = append(keys, k...)
+				}
+				if len(ids) < retentionBatch || tx.OthersWaiting() {
+					break
+				}
 			}
-			n = len(ids)
-			if n == 0 {
-				return nil
-			}
-			keys, err = d.sweepRetentionBatch(tx, p, ids, &run)
-			return err
+			return nil
 		})
 		if err != nil {
 			return run, fmt.Errorf("retention sweep: %w", err)
 		}
 		done = done[:0]
-		size = nextBatchSize(size, n, time.Since(start))
 		for _, k := range keys {
 			if d.files == nil {
 				break // stays queued for the file-purge job

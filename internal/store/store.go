@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"frist/internal/clock"
@@ -39,11 +40,13 @@ var migrations embed.FS
 // DB is an open database. On SQLite it is one writer connection and a pool
 // of readers; on PostgreSQL one pool serves both.
 type DB struct {
-	writer  *sql.DB
-	reader  *sql.DB
-	clock   clock.Clock
-	dialect *dialect
-	path    string
+	writer      *sql.DB
+	reader      *sql.DB
+	clock       clock.Clock
+	dialect     *dialect
+	path        string
+	checkpoints *checkpoints  // SQLite: background WAL checkpoints
+	waiting     *atomic.Int32 // write transactions waiting to begin
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -73,9 +76,12 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	//  foreign_keys enforces the references in the schema;
 	//  temp_store keeps sort scratch space in memory;
 	//  secure_delete overwrites deleted content with zeros, so that what the
-	//    retention sweeper deletes does not linger in free pages.
+	//    retention sweeper deletes does not linger in free pages;
+	//  wal_autocheckpoint(0): commits never checkpoint (which would fsync
+	//    the database file while holding the writer); a connection of its
+	//    own checkpoints the WAL in the background (see checkpoints).
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)", "secure_delete(ON)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)", "secure_delete(ON)", "wal_autocheckpoint(0)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -98,12 +104,62 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	reader.SetMaxOpenConns(8)
 	reader.SetMaxIdleConns(8)
 	reader.SetConnMaxLifetime(0)
-	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path}
+	q.Del("_txlock")
+	q["_pragma"] = q["_pragma"][:len(q["_pragma"])-1] // not query_only
+	checkpointer, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		writer.Close()
+		reader.Close()
+		return nil, err
+	}
+	checkpointer.SetMaxOpenConns(1)
+	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, checkpoints: &checkpoints{db: checkpointer}, waiting: new(atomic.Int32)}
 	if err := writer.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	db.checkpoints.start()
 	return db, nil
+}
+
+// checkpoints copies the SQLite write-ahead log into the database file
+// every checkpointEvery on a connection of its own, in PASSIVE mode: it
+// neither waits for nor blocks the writer and the readers. The WAL then
+// grows only by what is written in between, and the next writer reuses
+// it from the start once every frame is copied.
+type checkpoints struct {
+	db   *sql.DB
+	stop chan struct{}
+	done chan struct{}
+}
+
+const checkpointEvery = 250 * time.Millisecond
+
+func (c *checkpoints) start() {
+	c.stop, c.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(c.done)
+		t := time.NewTicker(checkpointEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-c.stop:
+				return
+			case <-t.C:
+				// Errors (e.g. a busy database during a migration by
+				// another process) only delay the copy to the next tick.
+				c.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+			}
+		}
+	}()
+}
+
+func (c *checkpoints) close() error {
+	if c.stop != nil {
+		close(c.stop)
+		<-c.done
+	}
+	return c.db.Close()
 }
 
 // openPostgres opens a pool on a PostgreSQL database. Every node of a
@@ -125,7 +181,7 @@ func openPostgres(ctx context.Context, dsn string, clk clock.Clock) (*DB, error)
 	pool.SetMaxOpenConns(16)
 	pool.SetMaxIdleConns(16)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{writer: pool, reader: pool, clock: clk, dialect: postgresDialect}
+	db := &DB{writer: pool, reader: pool, clock: clk, dialect: postgresDialect, waiting: new(atomic.Int32)}
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -138,7 +194,11 @@ func (db *DB) Close() error {
 	if db.reader == db.writer {
 		return db.writer.Close()
 	}
-	return errors.Join(db.reader.Close(), db.writer.Close())
+	var cerr error
+	if db.checkpoints != nil {
+		cerr = db.checkpoints.close()
+	}
+	return errors.Join(cerr, db.reader.Close(), db.writer.Close())
 }
 
 // Path returns the SQLite database file path, or "" on PostgreSQL.
@@ -224,6 +284,7 @@ type Tx struct {
 	ctx   context.Context
 	stmts map[string]*sql.Stmt // prepared in this transaction, closed with it
 	d     *dialect
+	db    *DB
 
 	// index holds search index rows written at commit. FTS5 writes its
 	// pending terms to disk whenever a savepoint or statement transaction
@@ -258,11 +319,17 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *
 	if readOnly && db.dialect.readOnlyTx {
 		opts = &sql.TxOptions{ReadOnly: true}
 	}
+	if !readOnly {
+		db.waiting.Add(1)
+	}
 	stx, err := pool.BeginTx(ctx, opts)
+	if !readOnly {
+		db.waiting.Add(-1)
+	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{tx: stx, now: db.clock.Now().UTC().Truncate(time.Microsecond), ctx: ctx, d: db.dialect}
+	tx := &Tx{tx: stx, now: db.clock.Now().UTC().Truncate(time.Microsecond), ctx: ctx, d: db.dialect, db: db}
 	if err := fn(tx); err != nil {
 		stx.Rollback()
 		return err
@@ -278,6 +345,13 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// OthersWaiting reports whether another write transaction waits for this
+// one to end: on SQLite, with its single writer, long work (the retention
+// sweeper) commits early then, so that intake waits briefly.
+func (tx *Tx) OthersWaiting() bool {
+	return tx.db != nil && tx.db.dialect == sqliteDialect && tx.db.waiting.Load() > 0
 }
 
 // Savepoint runs fn inside a savepoint of tx: if fn fails, only its own

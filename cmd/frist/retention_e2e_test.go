@@ -23,7 +23,9 @@ func apiDo(t *testing.T, method, url, token string, body any) (int, map[string]a
 		r = bytes.NewReader(b)
 	}
 	req, _ := http.NewRequest(method, url, r)
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

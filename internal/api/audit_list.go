@@ -4,13 +4,10 @@ import (
 	"encoding/csv"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"frist/internal/audit"
-	"frist/internal/fault"
 	"frist/internal/policy"
-	"frist/internal/privacy"
 	"frist/internal/store"
 )
 
@@ -55,12 +52,9 @@ func (a *API) auditList(c *call) (any, error) {
 	if err := onlyParams(q, "object", "action", "from", "to", "limit", "cursor", "format"); err != nil {
 		return nil, err
 	}
-	format := q.Get("format")
-	if format == "" && strings.Contains(c.r.Header.Get("Accept"), "text/csv") {
-		format = "csv"
-	}
-	if format != "" && format != "json" && format != "csv" {
-		return nil, fault.Fields("Unknown format.", fault.FieldError{Field: "format", Message: privacy.ErrOption})
+	format, err := exportFormat(c)
+	if err != nil {
+		return nil, err
 	}
 	f, err := a.desk.AuditFilter(q.Get("object"), q.Get("action"), q.Get("from"), q.Get("to"))
 	if err != nil {

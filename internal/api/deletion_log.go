@@ -4,11 +4,8 @@ import (
 	"encoding/csv"
 	"net/http"
 	"strconv"
-	"strings"
 
-	"frist/internal/fault"
 	"frist/internal/policy"
-	"frist/internal/privacy"
 	"frist/internal/store"
 )
 
@@ -48,12 +45,9 @@ func (a *API) deletionLog(c *call) (any, error) {
 	if err := onlyParams(q, "from", "to", "action", "rule", "limit", "cursor", "format"); err != nil {
 		return nil, err
 	}
-	format := q.Get("format")
-	if format == "" && strings.Contains(c.r.Header.Get("Accept"), "text/csv") {
-		format = "csv"
-	}
-	if format != "" && format != "json" && format != "csv" {
-		return nil, fault.Fields("Unknown format.", fault.FieldError{Field: "format", Message: privacy.ErrOption})
+	format, err := exportFormat(c)
+	if err != nil {
+		return nil, err
 	}
 	f, err := a.desk.DeletionFilter(q.Get("from"), q.Get("to"), q.Get("action"), q.Get("rule"))
 	if err != nil {

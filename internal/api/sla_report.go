@@ -4,11 +4,8 @@ import (
 	"encoding/csv"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"frist/internal/desk"
-	"frist/internal/fault"
-	"frist/internal/privacy"
 )
 
 // slaReportJSON is the SLA attainment of a period, per department.
@@ -53,12 +50,9 @@ func (a *API) slaReport(c *call) (any, error) {
 	if err := onlyParams(q, "from", "to", "format"); err != nil {
 		return nil, err
 	}
-	format := q.Get("format")
-	if format == "" && strings.Contains(c.r.Header.Get("Accept"), "text/csv") {
-		format = "csv"
-	}
-	if format != "" && format != "json" && format != "csv" {
-		return nil, fault.Fields("Unknown format.", fault.FieldError{Field: "format", Message: privacy.ErrOption})
+	format, err := exportFormat(c)
+	if err != nil {
+		return nil, err
 	}
 	from, to, err := a.desk.ReportPeriod(q.Get("from"), q.Get("to"))
 	if err != nil {

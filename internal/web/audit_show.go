@@ -113,29 +113,9 @@ func (h *Handler) renderAudit(w http.ResponseWriter, r *http.Request, a *desk.Ag
 		pg.Rows = append(pg.Rows, auditRow{ID: e.ID, At: pg.Date(e.At), Actor: pg.actorName(e), Action: e.Action, ActionName: pg.actionName(e.Action),
 			Object: e.Object, Detail: e.Detail, Hash: e.Hash})
 	}
-	filters := url.Values{}
-	for k, v := range map[string]string{"object": pg.Object, "action": pg.Action, "from": pg.From, "to": pg.To} {
-		if v = strings.TrimSpace(v); v != "" {
-			filters.Set(k, v)
-		}
-	}
-	if next != "" {
-		nq := url.Values{}
-		for k, v := range filters {
-			nq[k] = v
-		}
-		nq.Set("cursor", next)
-		pg.NextHref = "/privacy/audit?" + nq.Encode()
-	}
-	if cursor != "" {
-		pg.FirstHref = "/privacy/audit?" + filters.Encode()
-	}
-	cq := url.Values{}
-	for k, v := range filters {
-		cq[k] = v
-	}
-	cq.Set("format", "csv")
-	pg.CSVHref = "/api/v1/audit?" + cq.Encode()
+	var set url.Values
+	pg.NextHref, pg.FirstHref, set = listLinks("/privacy/audit", map[string]string{"object": pg.Object, "action": pg.Action, "from": pg.From, "to": pg.To}, cursor, next)
+	pg.CSVHref = csvHref("/api/v1/audit", set)
 	h.render(w, r, status, "privacy_audit", pg)
 }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"frist/internal/desk"
 	"frist/internal/fault"
@@ -66,28 +65,8 @@ func (h *Handler) deletionLogShow(w http.ResponseWriter, r *http.Request, a *des
 			Version: e.RuleVersion, Due: pg.Date(e.Due), Done: pg.Date(e.Done),
 			Removed: pg.Tf("dlog_removed", e.Removed.Messages, e.Removed.Attachments, e.Removed.Fields)})
 	}
-	filters := url.Values{}
-	for k, v := range map[string]string{"from": pg.From, "to": pg.To, "action": pg.Action, "rule": pg.Rule} {
-		if v = strings.TrimSpace(v); v != "" {
-			filters.Set(k, v)
-		}
-	}
-	if next != "" {
-		nq := url.Values{}
-		for k, v := range filters {
-			nq[k] = v
-		}
-		nq.Set("cursor", next)
-		pg.NextHref = "/privacy/deletion-log?" + nq.Encode()
-	}
-	if f.Cursor != "" {
-		pg.FirstHref = "/privacy/deletion-log?" + filters.Encode()
-	}
-	cq := url.Values{}
-	for k, v := range filters {
-		cq[k] = v
-	}
-	cq.Set("format", "csv")
-	pg.CSVHref = "/api/v1/deletion-log?" + cq.Encode()
+	var set url.Values
+	pg.NextHref, pg.FirstHref, set = listLinks("/privacy/deletion-log", map[string]string{"from": pg.From, "to": pg.To, "action": pg.Action, "rule": pg.Rule}, f.Cursor, next)
+	pg.CSVHref = csvHref("/api/v1/deletion-log", set)
 	h.render(w, r, status, "privacy_deletion_log", pg)
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 
 	"frist/internal/auth"
@@ -162,22 +161,6 @@ func (h *Handler) queueShow(w http.ResponseWriter, r *http.Request, a *desk.Agen
 		row.Overdue = !row.Answered && t.FirstResponseDue.Before(now)
 		pg.Rows = append(pg.Rows, row)
 	}
-	filters := url.Values{}
-	for k, v := range map[string]string{"status": pg.Status, "department": pg.Department, "assignee": pg.Assignee, "sort": pg.Sort, "restricted": pg.Restricted} {
-		if v != "" {
-			filters.Set(k, v)
-		}
-	}
-	if next != "" {
-		nq := url.Values{}
-		for k, v := range filters {
-			nq[k] = v
-		}
-		nq.Set("cursor", next)
-		pg.NextHref = "/queue?" + nq.Encode()
-	}
-	if f.Cursor != "" {
-		pg.FirstHref = "/queue?" + filters.Encode()
-	}
+	pg.NextHref, pg.FirstHref, _ = listLinks("/queue", map[string]string{"status": pg.Status, "department": pg.Department, "assignee": pg.Assignee, "sort": pg.Sort, "restricted": pg.Restricted}, f.Cursor, next)
 	h.render(w, r, http.StatusOK, "queue", pg)
 }

@@ -94,6 +94,10 @@ func (s *scanner) email(at int) {
 			return
 		}
 	}
+	switch strings.ToLower(t[lastDot+1 : end]) {
+	case "png", "jpg", "jpeg", "gif", "svg", "webp", "pdf", "txt", "zip", "doc", "docx", "xls", "xlsx":
+		return // a file name such as "logo@2x.png"
+	}
 	s.add(Email, start, end)
 }
 
@@ -198,7 +202,7 @@ func (s *scanner) phone(i int) {
 			run = 0
 		} else if c == '+' && j == i || c == '(' || c == ')' || c == ' ' || c == '/' || c == '-' {
 			run++
-			if run > 2 || c == '+' && j != i {
+			if run > 3 || c == '+' && j != i {
 				break
 			}
 		} else {

@@ -269,8 +269,11 @@ func (s *scanner) word(i int) {
 		s.idCard(i)
 	}
 	c := lower(t[i])
-	for _, k := range keywords {
-		if k.word[0] != c || !hasPrefixFold(t[i:], k.word) {
+	if c < 'a' || c > 'z' {
+		return
+	}
+	for _, k := range keywordsByLetter[c-'a'] {
+		if !hasPrefixFold(t[i:], k.word) {
 			continue
 		}
 		end := i + len(k.word)
@@ -441,6 +444,14 @@ var keywords = []keyword{
 	{"sendung", ctxNumber, false},
 	{"tracking", ctxNumber, false},
 }
+
+// keywordsByLetter indexes keywords by their first letter, keeping their order.
+var keywordsByLetter = func() (t [26][]keyword) {
+	for _, k := range keywords {
+		t[k.word[0]-'a'] = append(t[k.word[0]-'a'], k)
+	}
+	return t
+}()
 
 func hasPrefixFold(s, prefix string) bool {
 	if len(s) < len(prefix) {

@@ -28,7 +28,8 @@ func (s *scanner) run() {
 		case c == '@':
 			s.email(i)
 		case isDigit(c):
-			if !isAlnum(prev) && prev != '+' && prev != '.' && prev != ',' {
+			// not inside a word, after a "+" or in the decimals of "1.234.567"
+			if !isAlnum(prev) && prev != '+' && !((prev == '.' || prev == ',') && i > 1 && isDigit(t[i-2])) {
 				s.numbers(i)
 				if c == '0' && prev != '(' {
 					s.phone(i)
@@ -172,7 +173,8 @@ func (s *scanner) numbers(i int) {
 		c := cuts[k]
 		ds := string(d[:c.digits])
 		switch {
-		case c.digits >= 13 && c.digits <= 19 && c.seps&^(sepSpace|sepDash) == 0 && cardIssuer(ds) && luhn(ds):
+		case c.digits >= 13 && c.digits <= 19 && c.seps&^(sepSpace|sepDash) == 0 && cardIssuer(ds) && luhn(ds) &&
+			(c.digits != 13 || !ean13(ds)): // a 13-digit product barcode (EAN) is more likely than an old Visa card
 			s.add(PaymentCard, i, c.end)
 		case c.digits == 13 && c.seps&^(sepSpace|sepDot) == 0 && ds[:3] == "756" && ean13(ds):
 			s.add(AHV, i, c.end)

@@ -24,6 +24,8 @@ func TestScan(t *testing.T) {
 		{"CVC without card", "Der CVC 123 wurde abgelehnt", nil},
 		{"AHV", "AHV-Nr. 756.9217.0769.85", []span{{AHV, "756.9217.0769.85"}}},
 		{"tax ID", "Steuer-ID 86095742719", []span{{TaxID, "86095742719"}}},
+		{"tax ID after abbreviation", "IdNr.86095742719", []span{{TaxID, "86095742719"}}},
+		{"decimals are not a tax ID", "Betrag 1.86095742719", nil},
 		{"email", "an erika.mustermann@example.org.", []span{{Email, "erika.mustermann@example.org"}}},
 		{"phone international", "Tel. +41 44 668 18 00", []span{{Phone, "+41 44 668 18 00"}}},
 		{"phone national in context", "Telefon: 030 / 1234567", []span{{Phone, "030 / 1234567"}}},

@@ -19,6 +19,17 @@ type text struct{ de, en string }
 
 // texts is the translation table of every UI text and every validation
 // message key desk and privacy return. German is the default language.
+// addTexts adds a page's texts to the table; a key defined twice is a
+// programming error caught at start-up (and by every test).
+func addTexts(m map[string]text) {
+	for k, v := range m {
+		if _, dup := texts[k]; dup {
+			panic("web: text " + k + " defined twice")
+		}
+		texts[k] = v
+	}
+}
+
 var texts = map[string]text{
 	// Layout.
 	"skip_to_content":   {"Zum Inhalt springen", "Skip to content"},

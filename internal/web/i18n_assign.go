@@ -9,7 +9,7 @@ import (
 // Assignment texts: the presence toggle, the agent settings page, and the
 // reasons and outcomes of assignment decisions in ticket histories.
 func init() {
-	for k, v := range map[string]text{
+	addTexts(map[string]text{
 		"presence_available":  {"Verfügbar", "Available"},
 		"presence_away":       {"Abwesend", "Away"},
 		"presence_go_away":    {"Abwesend melden", "Set away"},
@@ -54,9 +54,7 @@ func init() {
 		"strategy_round_robin":      {"reihum", "round robin"},
 		"strategy_least_loaded":     {"geringste Last", "least loaded"},
 		"strategy_skill_based":      {"nach Fähigkeiten", "skill based"},
-	} {
-		texts[k] = v
-	}
+	})
 }
 
 // Reason translates the reason of a history entry: "strategy:<name>",

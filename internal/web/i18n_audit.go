@@ -3,7 +3,7 @@ package web
 // Audit trail texts: the page, its filter, the chain check and the names
 // of the actions.
 func init() {
-	for k, v := range map[string]text{
+	addTexts(map[string]text{
 		"nav_audit":                            {"Audit-Protokoll", "Audit trail"},
 		"audit_title":                          {"Audit-Protokoll", "Audit trail"},
 		"audit_intro":                          {"Wer hat was eingesehen, geändert, exportiert oder gelöscht – neueste Einträge zuerst. Das Protokoll nennt Personen nur über Kennungen (Konto-, Kunden- und Ticketnummern), nie über Namen, Adressen oder Inhalte. Jeder Eintrag ist mit dem vorigen verkettet (Hash-Kette): Änderungen, Lücken und Umstellungen fallen bei der Prüfung auf.", "Who saw, changed, exported or deleted what – newest entries first. The trail names people only by ids (account, customer and ticket numbers), never by name, address or content. Each entry is chained to the previous one (hash chain): changes, gaps and reordering show up when the chain is checked."},
@@ -44,10 +44,5 @@ func init() {
 		"audit_action_retention_run":           {"Löschlauf", "retention run"},
 		"audit_action_deletion_log_export":     {"Löschprotokoll exportiert", "deletion log exported"},
 		"audit_action_audit_export":            {"Audit-Protokoll exportiert", "audit trail exported"},
-	} {
-		if _, dup := texts[k]; dup {
-			panic("web: text " + k + " defined twice")
-		}
-		texts[k] = v
-	}
+	})
 }

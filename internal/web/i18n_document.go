@@ -2,7 +2,7 @@ package web
 
 // Texts of the page that shows the documents generated from the policy.
 func init() {
-	for k, v := range map[string]text{
+	addTexts(map[string]text{
 		"document_deletion_concept_title": {"Löschkonzept", "Deletion concept"},
 		"document_deletion_concept_link":  {"Löschkonzept (nach DIN 66398), aus der geltenden Richtlinie erzeugt", "Deletion concept (after DIN 66398), generated from the policy in force"},
 		"document_intro":                  {"Dieses Dokument erzeugt Frist bei jedem Aufruf aus der geltenden Richtlinie; es ändert sich, wenn sich die Richtlinie ändert. Änderungen gehören in die Richtlinie, nicht in das Dokument.", "Frist generates this document from the policy in force on every request; it changes when the policy changes. Changes belong in the policy, not in the document."},
@@ -11,10 +11,5 @@ func init() {
 		"document_download_md_en":         {"Markdown, Englisch", "Markdown, English"},
 		"document_download_html_de":       {"HTML-Seite, Deutsch", "HTML page, German"},
 		"document_download_html_en":       {"HTML-Seite, Englisch", "HTML page, English"},
-	} {
-		if _, dup := texts[k]; dup {
-			panic("web: text " + k + " defined twice")
-		}
-		texts[k] = v
-	}
+	})
 }

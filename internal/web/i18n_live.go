@@ -2,7 +2,7 @@ package web
 
 // Texts of the dashboard, the live queue and the collision warning.
 func init() {
-	for k, v := range map[string]text{
+	addTexts(map[string]text{
 		"nav_dashboard":          {"Übersicht", "Dashboard"},
 		"dashboard_title":        {"Übersicht", "Dashboard"},
 		"dashboard_as_of":        {"Stand: %s – aktualisiert sich selbst.", "As of %s – updates itself."},
@@ -18,10 +18,5 @@ func init() {
 		"dashboard_agents_empty": {"Niemandem sind aktive Tickets zugewiesen.", "Nobody has active tickets assigned."},
 		"collision_viewing":      {"%s hat dieses Ticket gerade geöffnet.", "%s is viewing this ticket."},
 		"collision_replying":     {"%s bearbeitet dieses Ticket gerade und schreibt eine Antwort.", "%s is replying to this ticket right now."},
-	} {
-		if _, ok := texts[k]; ok {
-			panic("web: text " + k + " defined twice")
-		}
-		texts[k] = v
-	}
+	})
 }

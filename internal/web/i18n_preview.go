@@ -3,7 +3,7 @@ package web
 // Texts of the admin pages for routing rules and SLA policies with their
 // previews.
 func init() {
-	for k, v := range map[string]text{
+	addTexts(map[string]text{
 		// Links from the admin page.
 		"admin_policy_pages":   {"Richtlinie prüfen", "Check the policy"},
 		"admin_routing_link":   {"Zuordnungsregeln und Vorschau: Welche Regel trifft auf eine Anfrage zu?", "Routing rules and preview: which rule would match a request?"},
@@ -110,10 +110,5 @@ func init() {
 		"admin_day_fri":                  {"Freitag", "Friday"},
 		"admin_day_sat":                  {"Samstag", "Saturday"},
 		"admin_day_sun":                  {"Sonntag", "Sunday"},
-	} {
-		if _, dup := texts[k]; dup {
-			panic("web: text " + k + " defined twice")
-		}
-		texts[k] = v
-	}
+	})
 }

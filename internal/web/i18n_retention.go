@@ -4,7 +4,7 @@ package web
 // holds, the customer's deletion sentence, and the privacy pages (status,
 // plan, deletion log, legal holds).
 func init() {
-	for k, v := range map[string]text{
+	addTexts(map[string]text{
 		// Navigation and dashboard.
 		"nav_privacy":               {"Datenschutz", "Privacy"},
 		"retention_overdue_warning": {"Löschfrist überschritten — Compliance-Verstoß: %d Tickets hätten bereits gelöscht sein müssen.", "Deletion deadline exceeded — compliance breach: %d tickets should have been deleted already."},
@@ -131,10 +131,5 @@ func init() {
 		"col_hold_placed":      {"Gesetzt", "Placed"},
 		"col_hold_state":       {"Stand", "State"},
 		"holds_place_customer": {"Alle Tickets einer Kundin / eines Kunden sperren", "Hold all tickets of a customer"},
-	} {
-		if _, dup := texts[k]; dup {
-			panic("web: text " + k + " defined twice")
-		}
-		texts[k] = v
-	}
+	})
 }

@@ -2,7 +2,7 @@ package web
 
 // SLA texts: targets, states, history entries and the report.
 func init() {
-	for k, v := range map[string]text{
+	addTexts(map[string]text{
 		"sla_heading":               {"Servicelevel (SLA)", "Service level (SLA)"},
 		"sla_policy":                {"Richtlinie", "Policy"},
 		"sla_paused":                {"Pausiert: wartet auf Kundin oder Kunden", "Paused: waiting for the customer"},
@@ -49,10 +49,5 @@ func init() {
 		"report_csv":                {"Als CSV herunterladen", "Download as CSV"},
 		"report_json":               {"Als JSON", "As JSON"},
 		"unit_days":                 {"T", "d"},
-	} {
-		if _, dup := texts[k]; dup {
-			panic("web: text " + k + " defined twice")
-		}
-		texts[k] = v
-	}
+	})
 }

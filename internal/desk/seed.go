@@ -41,13 +41,30 @@ func (d *Desk) SeedOpen(ctx context.Context, n int, progress func(done int)) err
 
 func (d *Desk) seed(ctx context.Context, n int, statuses []ticket.Status, progress func(done int)) error {
 	p := d.Policy()
-	words := strings.Fields(`Guten Tag ich habe eine Frage zu meinem Vertrag der Lieferung dem Passwort der Anmeldung
+	words := seedWords()
+	const batch = 5000
+	return d.seedParallel(n, batch, 1, progress, func(rng *rand.Rand, c, k, w, writers int) error {
+		if err := d.seedChunk(ctx, p, rng, words, statuses, c*batch, k, n, w, writers); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		return nil
+	})
+}
+
+// seedWords are the words fake messages are made of.
+func seedWords() []string {
+	return strings.Fields(`Guten Tag ich habe eine Frage zu meinem Vertrag der Lieferung dem Passwort der Anmeldung
 		hello I have a question about my contract the delivery password login invoice please help thank you
 		Drucker Bildschirm Verbindung langsam Fehler Meldung Konto Kündigung Adresse Umzug Tarif Gutschrift`)
-	const batch = 5000
-	// Chunks of a batch are written by as many writers as the database
-	// profits from (one on SQLite). Each writer has its own customers, so
-	// that parallel transactions never wait for each other's rows.
+}
+
+// seedParallel writes n fake tickets in chunks of batch: chunk c holds k
+// tickets and is written by writer w of as many writers as the database
+// profits from (one on SQLite). Each writer has its own customers and
+// random numbers (seeded from seed), so that parallel transactions never
+// wait for each other's rows; progress is told the number done after each
+// chunk.
+func (d *Desk) seedParallel(n, batch int, seed uint64, progress func(done int), chunk func(rng *rand.Rand, c, k, w, writers int) error) error {
 	writers := d.db.Writers()
 	chunks := (n + batch - 1) / batch
 	var done atomic.Int64
@@ -55,13 +72,14 @@ func (d *Desk) seed(ctx context.Context, n int, statuses []ticket.Status, progre
 	errs := make(chan error, writers)
 	for w := range writers {
 		go func() {
-			rng := rand.New(rand.NewPCG(1, uint64(2+w)))
+			rng := rand.New(rand.NewPCG(seed, uint64(2+w)))
 			for c := w; c < chunks; c += writers {
-				if err := d.seedChunk(ctx, p, rng, words, statuses, c*batch, min(batch, n-c*batch), n, w, writers); err != nil {
-					errs <- fmt.Errorf("seed: %w", err)
+				k := min(batch, n-c*batch)
+				if err := chunk(rng, c, k, w, writers); err != nil {
+					errs <- err
 					return
 				}
-				total := int(done.Add(int64(min(batch, n-c*batch))))
+				total := int(done.Add(int64(k)))
 				if progress != nil {
 					mu.Lock()
 					progress(total)

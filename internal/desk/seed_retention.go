@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"frist/internal/auth"
@@ -62,43 +60,16 @@ func (d *Desk) SeedExpired(ctx context.Context, n int, progress func(done int)) 
 	if _, err := d.recomputeIfChanged(ctx, p); err != nil {
 		return fmt.Errorf("seed expired: %w", err)
 	}
-	words := strings.Fields(`Guten Tag ich habe eine Frage zu meinem Vertrag der Lieferung dem Passwort der Anmeldung
-		hello I have a question about my contract the delivery password login invoice please help thank you
-		Drucker Bildschirm Verbindung langsam Fehler Meldung Konto Kündigung Adresse Umzug Tarif Gutschrift`)
+	words := seedWords()
 	base := d.clock.Now().Add(-ExpiredAge)
-	writers := d.db.Writers()
-	chunks := (n + expiredBatch - 1) / expiredBatch
-	var done atomic.Int64
-	var mu sync.Mutex
-	errs := make(chan error, writers)
-	for w := range writers {
-		go func() {
-			rng := rand.New(rand.NewPCG(7, uint64(2+w)))
-			for c := w; c < chunks; c += writers {
-				k := min(expiredBatch, n-c*expiredBatch)
-				// Each chunk happened a second after the one before.
-				at := base.Add(time.Duration(c) * time.Second)
-				if err := d.seedExpiredChunk(ctx, p, rt, rng, words, at, c*expiredBatch, k, n, w, writers); err != nil {
-					errs <- fmt.Errorf("seed expired: %w", err)
-					return
-				}
-				total := int(done.Add(int64(k)))
-				if progress != nil {
-					mu.Lock()
-					progress(total)
-					mu.Unlock()
-				}
-			}
-			errs <- nil
-		}()
-	}
-	var first error
-	for range writers {
-		if err := <-errs; err != nil && first == nil {
-			first = err
+	return d.seedParallel(n, expiredBatch, 7, progress, func(rng *rand.Rand, c, k, w, writers int) error {
+		// Each chunk happened a second after the one before.
+		at := base.Add(time.Duration(c) * time.Second)
+		if err := d.seedExpiredChunk(ctx, p, rt, rng, words, at, c*expiredBatch, k, n, w, writers); err != nil {
+			return fmt.Errorf("seed expired: %w", err)
 		}
-	}
-	return first
+		return nil
+	})
 }
 
 // seedExpiredChunk writes expired tickets from..from+k in one transaction

@@ -31,6 +31,8 @@ type Desk struct {
 	clock  clock.Clock
 	policy atomic.Pointer[loadedPolicy]
 	files  *attachment.Store // attachments' bytes; see SetFiles
+	// pseudoKey caches the installation's pseudonym key; see pseudonymKey.
+	pseudoKey atomic.Pointer[[]byte]
 
 	bus       events.Bus    // live updates; in-process unless SetBus gives another
 	presence  presenceBoard // who is viewing or replying to which ticket, on all nodes

@@ -25,6 +25,16 @@ func (tx *Tx) SetSetting(key, value string) error {
 	return err
 }
 
+// CreateSetting stores a setting unless it exists and returns the value
+// in force: the one stored before, or value. Two nodes creating the same
+// setting at once agree on one value.
+func (tx *Tx) CreateSetting(key, value string) (string, error) {
+	if _, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
+		return "", err
+	}
+	return tx.Setting(key)
+}
+
 // SavePolicy appends a policy revision and publishes its privacy notice in
 // both languages. A published notice version is never changed: applying a
 // different text under a published version fails with fault.Conflict.

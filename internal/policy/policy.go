@@ -44,6 +44,9 @@ type Policy struct {
 	// Retention is the deletion concept: classes, rules and the legal
 	// settings they are counted in.
 	Retention privacy.Retention `yaml:"retention,omitempty"`
+	// PII says what happens to personal data found in free text at intake
+	// and on replies (pii.go).
+	PII PII `yaml:"pii,omitempty"`
 
 	catalogue *privacy.Catalogue
 	router    *routing.Rules
@@ -223,6 +226,9 @@ func (p *Policy) validate() error {
 		return err
 	}
 	if err := p.validateSLA(depts, types); err != nil {
+		return err
+	}
+	if err := p.PII.validate(types); err != nil {
 		return err
 	}
 	return p.Retention.Validate(cat, func(id string) bool { return types[id] })

@@ -23,7 +23,7 @@ var copyTables = []struct {
 	{"customers", "id, email, name, language, created_at", "id", nil},
 	{"tickets", "id, customer_id, request_type, department, status, priority, subject, language, assignee_id, status_hash, notice_version, created_at, updated_at, first_response_due, first_response_at, closed_at, due_at, sla_policy, sla, sla_check_at, tags, retention, deletion_due, deletion_latest, retention_check_at, restricted, held, anonymised_at", "id", []string{"restricted", "held"}},
 	{"ticket_fields", "ticket_id, field, value", "ticket_id, field", nil},
-	{"messages", "id, ticket_id, visibility, author, agent_id, body, created_at", "id", nil},
+	{"messages", "id, ticket_id, visibility, author, agent_id, body, created_at, pii", "id", nil},
 	{"ticket_changes", "id, ticket_id, actor_id, actor_kind, field, from_value, to_value, created_at, reason", "id", nil},
 	{"sla_events", "id, ticket_id, department, policy, target, kind, action, due_at, created_at", "id", nil},
 	{"consents", "id, ticket_id, customer_id, notice_version, notice_sha256, language, accepted, legal_basis, created_at", "id", []string{"accepted"}},

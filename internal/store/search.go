@@ -152,16 +152,18 @@ func (tx *Tx) Search(f SearchFilter) ([]SearchHit, string, error) {
 	}
 	rows.Close()
 	messages := map[int64]ticket.Message{}
-	rows, err = tx.query(`SELECT id, ticket_id, visibility, author, body, created_at FROM messages WHERE id IN (`+placeholders(len(page))+`)`, msgIDs...)
+	rows, err = tx.query(`SELECT id, ticket_id, visibility, author, body, created_at, pii FROM messages WHERE id IN (`+placeholders(len(page))+`)`, msgIDs...)
 	if err != nil {
 		return nil, "", fmt.Errorf("search: load messages: %w", err)
 	}
 	for rows.Next() {
 		var m ticket.Message
-		if err := rows.Scan(&m.ID, &m.TicketID, &m.Visibility, &m.Author, &m.Body, scanTime(&m.CreatedAt)); err != nil {
+		var found string
+		if err := rows.Scan(&m.ID, &m.TicketID, &m.Visibility, &m.Author, &m.Body, scanTime(&m.CreatedAt), &found); err != nil {
 			rows.Close()
 			return nil, "", fmt.Errorf("search: load messages: %w", err)
 		}
+		m.PII = parsePII(found)
 		messages[m.ID] = m
 	}
 	rows.Close()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"frist/internal/fault"
+	"frist/internal/pii"
 	"frist/internal/privacy"
 	"frist/internal/ticket"
 )
@@ -20,6 +21,9 @@ import (
 type NewTicket struct {
 	Ticket     *ticket.Ticket // ID, Customer.ID and timestamps are set by CreateTicket
 	Body       string         // the customer's message
+	// BodyPII is the personal data the policy masked or flagged in the
+	// subject and message (ticket.Message.PII of the first message).
+	BodyPII []pii.Count
 	StatusHash string         // auth.HashSecret of the status link secret
 	Consent    privacy.Consent
 	LegalBasis privacy.LegalBasis
@@ -61,7 +65,7 @@ func (tx *Tx) CreateTicket(nt *NewTicket) error {
 			return fmt.Errorf("insert field: %w", err)
 		}
 	}
-	m := &ticket.Message{TicketID: t.ID, Visibility: ticket.Public, Author: ticket.ByCustomer, Body: nt.Body}
+	m := &ticket.Message{TicketID: t.ID, Visibility: ticket.Public, Author: ticket.ByCustomer, Body: nt.Body, PII: nt.BodyPII}
 	if err := tx.createMessage(m, t.Subject); err != nil {
 		return err
 	}
@@ -252,8 +256,8 @@ func (tx *Tx) createMessage(m *ticket.Message, subject string) error {
 	if m.AgentID != 0 {
 		agent = m.AgentID
 	}
-	err := tx.queryRow(`INSERT INTO messages (ticket_id, visibility, author, agent_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		m.TicketID, m.Visibility, m.Author, agent, m.Body, fmtTime(tx.now)).Scan(&m.ID)
+	err := tx.queryRow(`INSERT INTO messages (ticket_id, visibility, author, agent_id, body, created_at, pii) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		m.TicketID, m.Visibility, m.Author, agent, m.Body, fmtTime(tx.now), fmtPII(m.PII)).Scan(&m.ID)
 	if err != nil {
 		return mapError(err, "Message")
 	}
@@ -264,7 +268,7 @@ func (tx *Tx) createMessage(m *ticket.Message, subject string) error {
 // FindMessages returns a ticket's messages, oldest first; internal notes
 // only when includeInternal is set.
 func (tx *Tx) FindMessages(ticketID int64, includeInternal bool) ([]ticket.Message, error) {
-	q := `SELECT m.id, m.ticket_id, m.visibility, m.author, COALESCE(m.agent_id, 0), COALESCE(u.name, ''), m.body, m.created_at
+	q := `SELECT m.id, m.ticket_id, m.visibility, m.author, COALESCE(m.agent_id, 0), COALESCE(u.name, ''), m.body, m.created_at, m.pii
 		FROM messages m LEFT JOIN users u ON u.id = m.agent_id WHERE m.ticket_id = ?`
 	if !includeInternal {
 		q += ` AND m.visibility = 'public'`
@@ -277,9 +281,11 @@ func (tx *Tx) FindMessages(ticketID int64, includeInternal bool) ([]ticket.Messa
 	var out []ticket.Message
 	for rows.Next() {
 		var m ticket.Message
-		if err := rows.Scan(&m.ID, &m.TicketID, &m.Visibility, &m.Author, &m.AgentID, &m.AgentName, &m.Body, scanTime(&m.CreatedAt)); err != nil {
+		var found string
+		if err := rows.Scan(&m.ID, &m.TicketID, &m.Visibility, &m.Author, &m.AgentID, &m.AgentName, &m.Body, scanTime(&m.CreatedAt), &found); err != nil {
 			return nil, err
 		}
+		m.PII = parsePII(found)
 		out = append(out, m)
 	}
 	return out, rows.Err()

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"frist/internal/pii"
 	"frist/internal/privacy"
 	"frist/internal/sla"
 )
@@ -197,6 +198,10 @@ type Message struct {
 	AgentName  string // display name, when loaded
 	Body       string // request content
 	CreatedAt  time.Time
+	// PII is the personal data found in the message (for the first
+	// message, in the subject too) that the policy masked or flagged: kind,
+	// action and how often, never the value.
+	PII []pii.Count
 }
 
 // LogValue logs only the ID.

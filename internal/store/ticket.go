@@ -21,15 +21,15 @@ import (
 type NewTicket struct {
 	Ticket     *ticket.Ticket // ID, Customer.ID and timestamps are set by CreateTicket
 	Body       string         // the customer's message
-	// BodyPII is the personal data the policy masked or flagged in the
-	// subject and message (ticket.Message.PII of the first message).
-	BodyPII []pii.Count
 	StatusHash string         // auth.HashSecret of the status link secret
 	Consent    privacy.Consent
 	LegalBasis privacy.LegalBasis
 	// RouteReason is what chose the department: "rule:<id>",
 	// "default_department" or "request_type" (policy.Route.Reason).
 	RouteReason string
+	// BodyPII is the personal data the policy masked or flagged in the
+	// subject and message (ticket.Message.PII of the first message).
+	BodyPII []pii.Count
 }
 
 // CreateTicket stores a new request. The customer is found by email or

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"frist/internal/auth"
 	"frist/internal/period"
 	"frist/internal/privacy"
 	"frist/internal/routing"
@@ -47,11 +48,16 @@ type Policy struct {
 	// PII says what happens to personal data found in free text at intake
 	// and on replies (pii.go).
 	PII PII `yaml:"pii,omitempty"`
+	// Visibility says what each role sees of each data category (masking
+	// by role, visibility.go); roles and settings left out keep
+	// DefaultVisibility.
+	Visibility map[string]privacy.RoleVisibility `yaml:"visibility,omitempty"`
 
-	catalogue *privacy.Catalogue
-	router    *routing.Rules
-	location  *time.Location
-	calendars map[string]*sla.Calendar
+	catalogue  *privacy.Catalogue
+	visibility map[auth.Role]privacy.RoleVisibility // Visibility merged over the defaults
+	router     *routing.Rules
+	location   *time.Location
+	calendars  map[string]*sla.Calendar
 }
 
 // Organisation describes the installation's operator.
@@ -229,6 +235,9 @@ func (p *Policy) validate() error {
 		return err
 	}
 	if err := p.PII.validate(types); err != nil {
+		return err
+	}
+	if err := p.validateVisibility(); err != nil {
 		return err
 	}
 	return p.Retention.Validate(cat, func(id string) bool { return types[id] })

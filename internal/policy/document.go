@@ -137,7 +137,7 @@ func (b *docBuilder) yesNo(v bool) Inline {
 // 66398) of the policy in German ("de") or English ("en"): scope,
 // responsibilities, data objects, retention classes, rules and what they
 // mean per request type, attribute-level deletion, the deletion procedure,
-// proof and the document's version. Everything is derived from the policy,
+// proof, the processors data goes to, and the document's version. Everything is derived from the policy,
 // so the document changes when the policy does.
 func (p *Policy) DeletionConcept(lang string, meta DocumentMeta) Document {
 	if lang != "en" {
@@ -156,7 +156,7 @@ func (p *Policy) DeletionConcept(lang string, meta DocumentMeta) Document {
 	}
 	d.Sections = []Section{
 		b.scope(), b.responsibilities(), b.dataObjects(), b.classes(), b.rules(),
-		b.attributes(), b.procedure(), b.proof(), b.version(),
+		b.attributes(), b.procedure(), b.proof(), b.processors(), b.version(),
 	}
 	return d
 }
@@ -854,9 +854,9 @@ func (b *docBuilder) proof() Section {
 	return s
 }
 
-// 9. Document version.
+// 10. Document version.
 func (b *docBuilder) version() Section {
-	s := Section{ID: "version", Title: b.t("9. Dokumentversion", "9. Document version")}
+	s := Section{ID: "version", Title: b.t("10. Dokumentversion", "10. Document version")}
 	sha := b.meta.PolicySHA
 	if sha == "" {
 		sha = "–"

@@ -89,7 +89,7 @@ func TestDeletionConceptMatrix(t *testing.T) {
 func TestDeletionConceptGerman(t *testing.T) {
 	p := Default()
 	de, en := p.DeletionConcept("de", testMeta), p.DeletionConcept("en", testMeta)
-	if de.Title == en.Title || len(de.Sections) != 9 || len(en.Sections) != 9 {
+	if de.Title == en.Title || len(de.Sections) != 10 || len(en.Sections) != 10 {
 		t.Fatalf("titles %q, %q; %d and %d sections", de.Title, en.Title, len(de.Sections), len(en.Sections))
 	}
 	english := map[string]bool{}
@@ -127,7 +127,7 @@ func TestDeletionConceptGerman(t *testing.T) {
 		}
 	}
 	md := string(de.Markdown())
-	for _, w := range []string{"## 1. Geltungsbereich und Zweck", "## 4. Löschklassen", "## 5. Löschregeln", "## 9. Dokumentversion", "nicht von Hand bearbeiten"} {
+	for _, w := range []string{"## 1. Geltungsbereich und Zweck", "## 4. Löschklassen", "## 5. Löschregeln", "## 10. Dokumentversion", "nicht von Hand bearbeiten"} {
 		if !strings.Contains(md, w) {
 			t.Errorf("German document lacks %q", w)
 		}

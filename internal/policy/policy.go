@@ -45,6 +45,11 @@ type Policy struct {
 	// Retention is the deletion concept: classes, rules and the legal
 	// settings they are counted in.
 	Retention privacy.Retention `yaml:"retention,omitempty"`
+	// Processors is the register of processors (GDPR Art. 28) and
+	// Integrations the outbound connections that send them personal
+	// data; see register.go.
+	Processors   []privacy.Processor   `yaml:"processors,omitempty"`
+	Integrations []privacy.Integration `yaml:"integrations,omitempty"`
 	// PII says what happens to personal data found in free text at intake
 	// and on replies (pii.go).
 	PII PII `yaml:"pii,omitempty"`
@@ -240,7 +245,10 @@ func (p *Policy) validate() error {
 	if err := p.validateVisibility(); err != nil {
 		return err
 	}
-	return p.Retention.Validate(cat, func(id string) bool { return types[id] })
+	if err := p.Retention.Validate(cat, func(id string) bool { return types[id] }); err != nil {
+		return err
+	}
+	return p.Register().Validate()
 }
 
 func ticketPriority(s string) bool { return ticket.Priority(s).Valid() }

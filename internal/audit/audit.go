@@ -34,6 +34,25 @@ const (
 	RetentionRun          = "retention.run"           // a retention sweep ran (detail: counts)
 	DeletionLogExport     = "deletion_log.export"     // the deletion log was exported
 	AuditExport           = "audit.export"            // the audit trail itself was exported
+	// Masking by role (desk/redact.go): views the policy audits, reveals of
+	// masked data with their reason, and attachments refused or opened
+	// while data of the ticket is masked.
+	TicketViewAudited = "ticket.view_audited"       // data of an audited category was shown (detail: categories, via)
+	TicketReveal      = "ticket.reveal"             // masked data was revealed (detail: category, field, reason; never the value)
+	AttachmentRefused = "ticket.attachment_refused" // an attachment was refused to a viewer who may not see all of the ticket
+	AttachmentOpen    = "ticket.attachment_open"    // an attachment was opened while data of the ticket is masked or audited for the viewer
+)
+
+// Actions on the register of processors (objects "processor:<id>" and
+// "integration:<id>").
+const (
+	ProcessorCreate = "processor.create" // a processor was added to the register (a new policy version)
+	ProcessorUpdate = "processor.update" // a processor's entry was changed
+	ProcessorDelete = "processor.delete" // a processor was removed from the register
+	// IntegrationOverride records that a policy was applied whose enabled
+	// integration sends data to a processor without a valid AVV, relying
+	// on the integration's avv_override.
+	IntegrationOverride = "integration.avv_override"
 )
 
 // Actor kinds.

@@ -6,8 +6,6 @@ package desk
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -86,25 +84,10 @@ func (d *Desk) Now() time.Time { return d.clock.Now() }
 // Policy returns the policy in force.
 func (d *Desk) Policy() *policy.Policy { return d.policy.Load().p }
 
-// ApplyPolicy validates a policy file and puts it in force. Invalid files
-// change nothing and return a fault.Invalid error naming the problem.
+// ApplyPolicy validates a policy file and puts it in force on behalf of
+// the operator at the command line; see ApplyPolicyAs.
 func (d *Desk) ApplyPolicy(ctx context.Context, body []byte) (*policy.Policy, error) {
-	p, err := policy.Parse(body)
-	if err != nil {
-		return nil, &fault.Error{Code: fault.Invalid, Message: err.Error()}
-	}
-	sum := sha256.Sum256(body)
-	var id int64
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
-		var err error
-		id, err = tx.SavePolicy(body, hex.EncodeToString(sum[:]), p.Notice)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	d.policy.Store(&loadedPolicy{id: id, p: p})
-	return p, nil
+	return d.ApplyPolicyAs(ctx, nil, body)
 }
 
 // ExportPolicy returns the policy in force as YAML, as it was applied.

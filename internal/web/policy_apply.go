@@ -15,7 +15,7 @@ func (h *Handler) policyApply(w http.ResponseWriter, r *http.Request, a *desk.Ag
 		return
 	}
 	draft := r.PostForm.Get("policy")
-	_, err := h.desk.ApplyPolicy(r.Context(), []byte(draft))
+	_, err := h.desk.ApplyPolicyAs(r.Context(), a, []byte(draft))
 	if fault.Code(err) == fault.Invalid {
 		pg, err2 := h.buildAdminPage(r, a)
 		if err2 != nil {

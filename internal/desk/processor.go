@@ -103,7 +103,9 @@ func (d *Desk) CreateProcessor(ctx context.Context, a *Agent, p privacy.Processo
 		return nil, err
 	}
 	return &p, d.editRegister(ctx, a, p.ID, func(ps []privacy.Processor) ([]privacy.Processor, string, error) {
-		if slices.ContainsFunc(ps, func(x privacy.Processor) bool { return x.ID == p.ID }) {
+		// "new" is the address of the pages' empty form
+		// (/admin/processors/new), so no processor may be called so.
+		if p.ID == "new" || slices.ContainsFunc(ps, func(x privacy.Processor) bool { return x.ID == p.ID }) {
 			return nil, "", invalidProcessor(privacy.Problems{{Field: "id", Key: privacy.ErrIDTaken}})
 		}
 		return append(ps, p), audit.ProcessorCreate, nil

@@ -32,6 +32,8 @@ type adminPage struct {
 	Applied     bool
 
 	Errors []summaryItem
+
+	Compliance *compliancePanel // open items of the compliance status
 }
 
 // agentRow is one account in the list.
@@ -95,6 +97,9 @@ func (h *Handler) buildAdminPage(r *http.Request, a *desk.Agent) (*adminPage, er
 	}
 	for _, d := range h.desk.Policy().Departments {
 		pg.Departments = append(pg.Departments, formOption{Value: d.ID, Label: d.Name.In(pg.Lang)})
+	}
+	if pg.Compliance, err = h.compliancePanel(ctx, pg.page, a); err != nil {
+		return nil, err
 	}
 	return pg, nil
 }

@@ -19,6 +19,9 @@ type dashboardPage struct {
 	// RetentionOverdue counts tickets past their latest deletion date,
 	// for administrators and privacy officers (0 for others).
 	RetentionOverdue int
+	// Compliance holds the open items of the compliance status, for
+	// administrators and privacy officers (nil for others).
+	Compliance *compliancePanel
 }
 
 // dashboardRow is one department's counts, linked to its queue.
@@ -65,6 +68,10 @@ func (h *Handler) dashboardShow(w http.ResponseWriter, r *http.Request, a *desk.
 		return
 	}
 	pg.Agents = d.Agents
+	if pg.Compliance, err = h.compliancePanel(r.Context(), pg.page, a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "dashboard", pg)
 }
 

@@ -17,6 +17,7 @@ type privacyPage struct {
 	Ran                               bool // a run just finished; Run holds its counts
 	Run                               desk.RetentionRun
 	PrivacyOfficer                    bool // sees legal holds and restricted tickets
+	Compliance                        *compliancePanel
 }
 
 // recomputationView is one recomputation of deletion dates with its
@@ -67,6 +68,10 @@ func (h *Handler) renderPrivacy(w http.ResponseWriter, r *http.Request, a *desk.
 			v.State = pg.Tf("recompute_done", pg.Date(x.Done))
 		}
 		pg.Recomputations = append(pg.Recomputations, v)
+	}
+	if pg.Compliance, err = h.compliancePanel(r.Context(), pg.page, a); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, http.StatusOK, "privacy", pg)
 }

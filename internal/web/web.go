@@ -129,6 +129,14 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/routing", h.adminOnly(h.routingPreview))
 	mux.HandleFunc("GET /admin/sla", h.adminOnly(h.slaPreview))
 	mux.HandleFunc("GET /admin/documents/deletion-concept", h.documentsOnly(h.deletionConceptShow))
+	// Register of processors: administrators change it, privacy officers
+	// read it.
+	mux.HandleFunc("GET /admin/processors", h.auditOnly(h.processorList))
+	mux.HandleFunc("GET /admin/processors/new", h.adminOnly(h.processorNew))
+	mux.HandleFunc("POST /admin/processors", h.adminOnly(h.processorCreate))
+	mux.HandleFunc("GET /admin/processors/{id}", h.auditOnly(h.processorEdit))
+	mux.HandleFunc("POST /admin/processors/{id}", h.adminOnly(h.processorUpdate))
+	mux.HandleFunc("POST /admin/processors/{id}/delete", h.adminOnly(h.processorDelete))
 
 	// Data protection: administrators and privacy officers.
 	mux.HandleFunc("GET /privacy/audit", h.auditOnly(h.auditShow))

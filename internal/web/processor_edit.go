@@ -274,7 +274,9 @@ func (pg *processorEditPage) fill(p privacy.Processor, err error) {
 }
 
 // processorFieldID returns the element id of a form field.
-func processorFieldID(name string) string { return "proc-" + strings.NewReplacer(".", "-").Replace(name) }
+func processorFieldID(name string) string {
+	return "proc-" + strings.NewReplacer(".", "-").Replace(name)
+}
 
 // processorFieldLabel names a field for the error summary.
 func (pg *processorEditPage) processorFieldLabel(name string) string {

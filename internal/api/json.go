@@ -89,6 +89,9 @@ type messageJSON struct {
 	CreatedAt  string            `json:"created_at"`
 	// Files attached to the message; empty in search hits.
 	Attachments []attachmentJSON `json:"attachments"`
+	// PII is the personal data the policy masked or flagged in the
+	// message (for the first message, in the subject too).
+	PII []piiJSON `json:"pii"`
 }
 
 // changeJSON is one entry of a ticket's history.
@@ -159,7 +162,7 @@ func newTicketJSON(p *policy.Policy, t *ticket.Ticket) ticketJSON {
 }
 
 func newMessageJSON(p *policy.Policy, m ticket.Message) messageJSON {
-	return messageJSON{ID: m.ID, Author: m.Author, AgentName: m.AgentName, Visibility: m.Visibility, Body: m.Body, CreatedAt: stamp(p, m.CreatedAt), Attachments: []attachmentJSON{}}
+	return messageJSON{ID: m.ID, Author: m.Author, AgentName: m.AgentName, Visibility: m.Visibility, Body: m.Body, CreatedAt: stamp(p, m.CreatedAt), Attachments: []attachmentJSON{}, PII: newPIIJSON(m.PII)}
 }
 
 // newTicketDetailJSON renders a ticket view for an agent, masking what the

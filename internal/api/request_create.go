@@ -2,6 +2,7 @@ package api
 
 import (
 	"frist/internal/desk"
+	"frist/internal/pii"
 )
 
 // requestInput is the intake body. Core fields are top-level; the fields
@@ -33,6 +34,11 @@ type receiptJSON struct {
 	FirstResponseDue string       `json:"first_response_due"`
 	StatusURL        string       `json:"status_url"`
 	Deletion         deletionJSON `json:"deletion"`
+	// Masked is the personal data made unreadable before the request was
+	// stored, e.g. a card number; MaskedNotice tells the customer so in
+	// the request's language.
+	Masked       []piiJSON `json:"masked"`
+	MaskedNotice string    `json:"masked_notice,omitempty"`
 }
 
 // requestCreate is the public intake: the same validation and consent as
@@ -71,5 +77,7 @@ func (a *API) requestCreate(c *call) (any, error) {
 		FirstResponseDue: stamp(p, rc.Ticket.FirstResponseDue),
 		StatusURL:        a.baseURL + "/t/" + rc.StatusSecret,
 		Deletion:         newDeletionJSON(p, a.desk.Deletion(rc.Ticket, rc.Ticket.Language)),
+		Masked:           newPIIJSON(desk.WithAction(rc.PII, pii.ActionMask)),
+		MaskedNotice:     desk.MaskedNotice(rc.PII, rc.Ticket.Language),
 	}, nil
 }

@@ -7,6 +7,8 @@ import (
 	"frist/internal/auth"
 	"frist/internal/events"
 	"frist/internal/fault"
+	"frist/internal/pii"
+	"frist/internal/policy"
 	"frist/internal/privacy"
 	"frist/internal/store"
 	"frist/internal/ticket"
@@ -37,15 +39,20 @@ func (d *Desk) CustomerTicket(ctx context.Context, secret string) (*TicketView, 
 }
 
 // CustomerReply adds the customer's message to their ticket and reopens it
-// when it was waiting, resolved or closed.
-func (d *Desk) CustomerReply(ctx context.Context, secret, body string) error {
+// when it was waiting, resolved or closed. Personal data in it is masked or
+// flagged as the policy's pii section says for customers' text before it
+// is stored; the findings are returned, so that the customer can be told
+// what was masked (MaskedNotice).
+func (d *Desk) CustomerReply(ctx context.Context, secret, body string) ([]pii.Count, error) {
 	body, msg := (&privacy.Attribute{Kind: privacy.KindTextarea, MaxLen: 20000}).Normalize(body)
 	if msg == "" && body == "" {
 		msg = privacy.ErrRequired
 	}
 	if msg != "" {
-		return fault.Fields("Please write a message.", fault.FieldError{Field: "message", Message: msg})
+		return nil, fault.Fields("Please write a message.", fault.FieldError{Field: "message", Message: msg})
 	}
+	found := pii.Scan(body)
+	m := &ticket.Message{Visibility: ticket.Public, Author: ticket.ByCustomer}
 	var saved *ticket.Ticket
 	var hits []slaHit
 	err := d.db.Write(ctx, func(tx *store.Tx) error {
@@ -54,7 +61,9 @@ func (d *Desk) CustomerReply(ctx context.Context, secret, body string) error {
 			return err
 		}
 		before := *t
-		if err := tx.CreateMessage(&ticket.Message{TicketID: t.ID, Visibility: ticket.Public, Author: ticket.ByCustomer, Body: body}); err != nil {
+		m.TicketID = t.ID
+		m.Body, m.PII = screen(d.Policy(), t.RequestType, policy.PIICustomer, t.Language, body, found)
+		if err := tx.CreateMessage(m); err != nil {
 			return err
 		}
 		if next := ticket.AfterCustomerReply(t.Status); next != t.Status {
@@ -71,11 +80,12 @@ func (d *Desk) CustomerReply(ctx context.Context, secret, body string) error {
 		applyRetention(d.Policy(), t, tx.Now())
 		return tx.SaveTicket(t)
 	})
-	if err == nil && saved != nil {
-		d.publish(events.KindTicketUpdated, saved, map[string]any{"status": saved.Status})
-		d.publishSLA(hits)
+	if err != nil {
+		return nil, err
 	}
-	return err
+	d.publish(events.KindTicketUpdated, saved, map[string]any{"status": saved.Status})
+	d.publishSLA(hits)
+	return m.PII, nil
 }
 
 // CustomerClose closes the ticket behind a status link. Closing a closed

@@ -170,7 +170,7 @@ func TestLifeCycle(t *testing.T) {
 	if len(cv.Messages) != 2 {
 		t.Errorf("customer sees %d messages, want 2", len(cv.Messages))
 	}
-	if err := e.Desk.CustomerReply(ctx, rc.StatusSecret, "Danke, noch eine Frage."); err != nil {
+	if _, err := e.Desk.CustomerReply(ctx, rc.StatusSecret, "Danke, noch eine Frage."); err != nil {
 		t.Fatal(err)
 	}
 	v, _ = e.Desk.Ticket(ctx, agent, id)
@@ -185,7 +185,7 @@ func TestLifeCycle(t *testing.T) {
 	if _, err := e.Desk.UpdateTicket(ctx, agent, id, desk.TicketUpdate{Status: &bad}); fault.Code(err) != fault.Invalid {
 		t.Errorf("closed → resolved: err = %v", err)
 	}
-	if err := e.Desk.CustomerReply(ctx, rc.StatusSecret, "Doch noch etwas."); err != nil {
+	if _, err := e.Desk.CustomerReply(ctx, rc.StatusSecret, "Doch noch etwas."); err != nil {
 		t.Fatal(err)
 	}
 	v, _ = e.Desk.Ticket(ctx, agent, id)

@@ -11,6 +11,7 @@ import (
 	"frist/internal/auth"
 	"frist/internal/events"
 	"frist/internal/fault"
+	"frist/internal/pii"
 	"frist/internal/policy"
 	"frist/internal/privacy"
 	"frist/internal/routing"
@@ -42,6 +43,10 @@ type ConsentInput struct {
 type Receipt struct {
 	Ticket       *ticket.Ticket
 	StatusSecret string // the secret of the customer's status link; only its hash is stored
+	// PII is the personal data the policy masked or flagged in the subject
+	// and message before they were stored. The customer is told what was
+	// masked (MaskedNotice).
+	PII []pii.Count
 }
 
 // Validation message keys beyond those of privacy.
@@ -146,6 +151,8 @@ func ValidateRequest(p *policy.Policy, r Request) (Request, *policy.RequestType,
 // ticket with its consent record. When it returns without error, the
 // ticket is committed: a crash afterwards does not lose it. Concurrent
 // submissions are committed together in one transaction (group commit).
+// Personal data in the subject and message is masked or flagged as the
+// policy's pii section says before anything is stored (Receipt.PII).
 // Returns fault.Invalid for bad input; nothing is stored then.
 func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 	p := d.Policy()
@@ -154,6 +161,10 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 	if err = mergeInvalid(err, ferr); err != nil {
 		return nil, err
 	}
+	// Personal data in the subject and message is masked before anything
+	// below sees it: routing, the ticket, the search index, events.
+	var found []pii.Count
+	r.Subject, r.Message, found = screenRequest(p, rt.ID, r.Language, r.Subject, r.Message)
 	secret := auth.NewSecret("")
 	consent := privacy.Consent{
 		NoticeVersion: p.Notice.Version,
@@ -190,7 +201,7 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 	routed := route.Decision
 	t.Department, t.Priority = route.Department, route.Priority
 	s := &submission{
-		nt:     &store.NewTicket{Ticket: t, Body: r.Message, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RouteReason: route.Reason()},
+		nt:     &store.NewTicket{Ticket: t, Body: r.Message, BodyPII: found, StatusHash: auth.HashSecret(secret), Consent: consent, LegalBasis: rt.LegalBasis, RouteReason: route.Reason()},
 		sla:    func(now time.Time) { startSLA(p, t, now); applyRetention(p, t, now) },
 		skills: requiredSkills(rt, routed),
 		files:  files,
@@ -218,7 +229,7 @@ func (d *Desk) SubmitRequest(ctx context.Context, r Request) (*Receipt, error) {
 	}
 	d.publish(events.KindTicketCreated, t, map[string]any{"status": t.Status, "priority": t.Priority, "first_response_due": t.FirstResponseDue})
 	d.publishAssigned(t)
-	return &Receipt{Ticket: t, StatusSecret: secret}, nil
+	return &Receipt{Ticket: t, StatusSecret: secret, PII: found}, nil
 }
 
 // submission is one validated request waiting for the intake writer.

@@ -151,7 +151,7 @@ func TestRetentionLeavesNoTrace(t *testing.T) {
 		if _, err := e.Desk.Reply(ctx, agent, id, desk.ReplyInput{Body: "Notiz " + m(), Internal: true}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.Desk.CustomerReply(ctx, rc.StatusSecret, "Rückfrage "+m()); err != nil {
+		if _, err := e.Desk.CustomerReply(ctx, rc.StatusSecret, "Rückfrage "+m()); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.Desk.SetTags(ctx, agent, id, []string{strings.ToLower(m())}); err != nil {

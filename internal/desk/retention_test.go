@@ -248,7 +248,7 @@ func TestRetentionReopenResets(t *testing.T) {
 		t.Fatalf("closed: due %v, want 2026-08-02 09:00", s.Due)
 	}
 	e.Clock.Set(berlin(t, "2026-06-01 09:00"))
-	if err := e.Desk.CustomerReply(ctx, rc.StatusSecret, "Eine Nachfrage noch."); err != nil {
+	if _, err := e.Desk.CustomerReply(ctx, rc.StatusSecret, "Eine Nachfrage noch."); err != nil {
 		t.Fatal(err)
 	}
 	tk := mustTicket(t, e, agent, rc.Ticket.ID)

@@ -168,7 +168,7 @@ func TestSLALifecycle(t *testing.T) {
 	if st := sweep("2026-12-09 11:30"); st.Tickets != 0 {
 		t.Errorf("paused ticket swept: %+v", st)
 	}
-	if err := e.Desk.CustomerReply(ctx, rc.StatusSecret, "Danke, es geht wieder nicht."); err != nil {
+	if _, err := e.Desk.CustomerReply(ctx, rc.StatusSecret, "Danke, es geht wieder nicht."); err != nil {
 		t.Fatal(err)
 	}
 	v = view()

@@ -8,6 +8,8 @@ import (
 	"frist/internal/auth"
 	"frist/internal/events"
 	"frist/internal/fault"
+	"frist/internal/pii"
+	"frist/internal/policy"
 	"frist/internal/privacy"
 	"frist/internal/store"
 	"frist/internal/ticket"
@@ -115,6 +117,9 @@ type ReplyInput struct {
 // Reply adds an agent's public reply or internal note. A public reply
 // records the first response and, unless another status is given, sets the
 // ticket to waiting for the customer; a note on a new ticket opens it.
+// Personal data in the body is masked or flagged as the policy's pii
+// section says for agents' text before it is stored or sent; the returned
+// message's PII says what was done.
 // Returns fault.Invalid for an empty or oversized body or a forbidden
 // status change.
 func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*ticket.Message, error) {
@@ -133,6 +138,7 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 	if err := d.writeFiles(files); err != nil {
 		return nil, err
 	}
+	found := pii.Scan(body)
 	m := &ticket.Message{TicketID: id, Author: ticket.ByAgent, AgentID: a.ID, Body: body, Visibility: ticket.Public}
 	if in.Internal {
 		m.Visibility = ticket.Internal
@@ -148,6 +154,7 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 			return errNotFound
 		}
 		before := *t
+		m.Body, m.PII = screen(d.Policy(), t.RequestType, policy.PIIAgent, t.Language, body, found)
 		if err := tx.CreateMessage(m); err != nil {
 			return err
 		}

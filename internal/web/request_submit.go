@@ -17,6 +17,7 @@ type requestAckPage struct {
 	StatusURL     string
 	NoticeVersion string
 	Purposes      []string // labels of the purposes consented to
+	Masked        string   // what was masked in the request, for the customer
 }
 
 // requestSubmit takes the customer's request (POST /requests). Invalid
@@ -87,6 +88,7 @@ func (h *Handler) requestSubmit(w http.ResponseWriter, r *http.Request) {
 		NoticeVersion: rc.Ticket.NoticeVersion,
 	}
 	pg.Due = pg.Date(rc.Ticket.FirstResponseDue)
+	pg.Masked = desk.MaskedNotice(rc.PII, pg.Lang)
 	p := h.desk.Policy()
 	granted := map[string]bool{}
 	for _, x := range req.Consent.Purposes {

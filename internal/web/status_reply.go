@@ -14,7 +14,7 @@ func (h *Handler) statusReply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := r.PostForm.Get("message")
-	err := h.desk.CustomerReply(r.Context(), secret, body)
+	found, err := h.desk.CustomerReply(r.Context(), secret, body)
 	if fault.Code(err) == fault.Invalid {
 		pg, err2 := h.buildStatusPage(r)
 		if err2 != nil {
@@ -33,5 +33,5 @@ func (h *Handler) statusReply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	noStoreNoReferrer(w)
-	seeOther(w, r, "/t/"+secret+"?done=reply")
+	seeOther(w, r, redirectWithPII("/t/"+secret+"?done=reply", found, false))
 }

@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	"frist/internal/desk"
+	"frist/internal/pii"
 	"frist/internal/sla"
 	"frist/internal/ticket"
 )
@@ -24,6 +26,7 @@ type statusPage struct {
 	Reply           string // kept input after an error
 	ReplyError      string
 	Notice          string // translated confirmation after a redirect
+	Masked          string // what was masked in the customer's reply, after the redirect
 	Deletion        string // when the data will be deleted, one sentence
 }
 
@@ -36,6 +39,11 @@ type messageView struct {
 	Agent    bool
 
 	Attachments []attachmentView
+
+	// For agents: personal data the policy masked or flagged, and the
+	// body with flagged spans marked (nil: show Body as it is).
+	PII   []piiBadge
+	Parts []textPart
 }
 
 // statusShow shows the status page (GET /t/{secret}). The secret in the
@@ -49,6 +57,7 @@ func (h *Handler) statusShow(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Query().Get("done") {
 	case "reply":
 		pg.Notice = pg.T("status_reply_sent")
+		pg.Masked = desk.MaskedNotice(parsePIIQuery(r.URL.Query().Get("masked"), pii.ActionMask), pg.Lang)
 	case "close":
 		pg.Notice = pg.T("status_closed_done")
 	}

@@ -28,7 +28,7 @@ func (h *Handler) ticketReply(w http.ResponseWriter, r *http.Request, a *desk.Ag
 		st := ticket.Status(s)
 		in.Status = &st
 	}
-	_, err = h.desk.Reply(r.Context(), a, id, in)
+	m, err := h.desk.Reply(r.Context(), a, id, in)
 	if fault.Code(err) == fault.Invalid {
 		pg, err2 := h.buildTicketPage(r, a, id)
 		if err2 != nil {
@@ -68,5 +68,5 @@ func (h *Handler) ticketReply(w http.ResponseWriter, r *http.Request, a *desk.Ag
 		h.fail(w, r, err)
 		return
 	}
-	seeOther(w, r, "/tickets/"+ticket.FormatNumber(id))
+	seeOther(w, r, redirectWithPII("/tickets/"+ticket.FormatNumber(id), m.PII, true))
 }

@@ -43,6 +43,12 @@ type ticketPage struct {
 	Messages []messageView
 	Changes  []changeView
 
+	// Personal data in free text (pii_marks.go): the subject with flagged
+	// spans marked, and what happened in the agent's last reply.
+	SubjectParts []textPart
+	ReplyMasked  string
+	ReplyFlagged string
+
 	// Reply form.
 	ReplyBody        string
 	ReplyInternal    bool
@@ -111,6 +117,7 @@ func (h *Handler) ticketShow(w http.ResponseWriter, r *http.Request, a *desk.Age
 		h.fail(w, r, err)
 		return
 	}
+	pg.setReplyPII(r.URL.Query())
 	h.render(w, r, http.StatusOK, "ticket", pg)
 }
 
@@ -226,6 +233,7 @@ func (h *Handler) buildTicketPage(r *http.Request, a *desk.Agent, id int64) (*ti
 		}
 		pg.Messages = append(pg.Messages, mv)
 	}
+	pg.setPII(t, v.Messages)
 
 	for _, c := range v.Changes {
 		cv := changeView{Actor: c.Actor, Field: pg.T("change_" + c.Field), At: pg.Date(c.CreatedAt)}

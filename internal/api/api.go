@@ -133,6 +133,16 @@ func (a *API) routes() []route {
 		{"POST", "/api/v1/legal-holds", agent, http.StatusCreated, holdInput{}, holdJSON{}, a.legalHoldCreate},
 		{"POST", "/api/v1/legal-holds/{id}/lift", agent, http.StatusOK, liftInput{}, holdJSON{}, a.legalHoldLift},
 		{"GET", "/api/v1/tickets/{number}/legal-holds", agent, http.StatusOK, nil, list[holdJSON]{}, a.ticketHoldList},
+		// Register of processors: administrators change it, privacy
+		// officers read it (desk checks); the compliance status for both.
+		{"GET", "/api/v1/processors", agent, http.StatusOK, nil, list[processorJSON]{}, a.processorList},
+		{"POST", "/api/v1/processors", admin, http.StatusCreated, processorInput{}, processorJSON{}, a.processorCreate},
+		{"GET", "/api/v1/processors/{id}", agent, http.StatusOK, nil, processorJSON{}, a.processorShow},
+		{"PUT", "/api/v1/processors/{id}", admin, http.StatusOK, processorInput{}, processorJSON{}, a.processorUpdate},
+		{"DELETE", "/api/v1/processors/{id}", admin, http.StatusNoContent, nil, nil, a.processorDelete},
+		{"GET", "/api/v1/integrations", agent, http.StatusOK, nil, list[integrationJSON]{}, a.integrationList},
+		{"GET", "/api/v1/compliance", agent, http.StatusOK, nil, complianceJSON{}, a.complianceShow},
+
 		// Prometheus metrics, outside /api/v1: administrators and privacy officers.
 		{"GET", "/metrics", agent, http.StatusOK, nil, nil, a.metricsShow},
 

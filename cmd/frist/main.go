@@ -25,7 +25,7 @@ func main() {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "frist:", err)
-		os.Exit(1)
+		os.Exit(exitStatus(err))
 	}
 }
 
@@ -72,6 +72,8 @@ Commands:
                      ([--format md|html] [--lang de|en] [--output FILE])
   sla sweep          run the SLA breach job once (the server runs it every 10 s)
   audit verify       check the audit trail's hash chain; exits 1 when it is broken
+  compliance check   list open compliance items (AVVs, transfers, integrations, overdue deletions)
+                     ([--json] [--lang de|en]); exits 0 when none, 1 with errors, 2 with only warnings
   retention plan     what the retention sweeper will delete when ([--as-of DATE] [--json]); changes nothing
   retention run      run the retention sweeper once (the server runs it every 10 s);
                      --dry-run prints the plan as of now instead
@@ -144,6 +146,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return m.auditVerify(ctx, r)
 		}
 		return errors.New("usage: frist audit verify")
+	case "compliance":
+		if s, r := sub(); s == "check" {
+			return m.complianceCheck(ctx, r)
+		}
+		return errors.New("usage: frist compliance check [--json] [--lang de|en]")
 	case "migrate-data":
 		return m.migrateData(ctx, rest)
 	case "loadtest":

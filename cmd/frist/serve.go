@@ -95,6 +95,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		_, err := d.PurgeFiles(ctx)
 		return err
 	})
+	// Processors' AVVs that ended, end within 30 days or are missing are
+	// logged daily (by processor id only).
+	runner.Every("compliance-log", 24*time.Hour, d.LogCompliance)
 	runner.Every("orphan-files", 24*time.Hour, func(ctx context.Context) error {
 		_, err := d.SweepOrphanFiles(ctx)
 		return err

@@ -97,7 +97,7 @@ func (m *Main) complianceCheck(ctx context.Context, args []string) error {
 		if !c.Open() {
 			fmt.Fprintln(m.Stdout, t("Compliance: nichts offen.", "compliance: nothing is open"))
 		} else {
-			fmt.Fprintf(m.Stdout, t("Compliance: %d Fehler, %d Warnungen offen\n", "compliance: %d errors, %d warnings open\n"), nErr, nWarn)
+			fmt.Fprintf(m.Stdout, t("Compliance: %d offen (Fehler: %d, Warnungen: %d)\n", "compliance: %d open (errors: %d, warnings: %d)\n"), len(c.Items), nErr, nWarn)
 		}
 		for _, f := range c.Items {
 			sev := t("WARNUNG", "WARNING")
@@ -109,9 +109,9 @@ func (m *Main) complianceCheck(ctx context.Context, args []string) error {
 	}
 	switch {
 	case nErr > 0:
-		return &exitError{status: exitComplianceErrors, err: fmt.Errorf("compliance: %d errors open", nErr)}
+		return &exitError{status: exitComplianceErrors, err: fmt.Errorf("compliance: open errors: %d", nErr)}
 	case nWarn > 0:
-		return &exitError{status: exitComplianceWarnings, err: fmt.Errorf("compliance: %d warnings open", nWarn)}
+		return &exitError{status: exitComplianceWarnings, err: fmt.Errorf("compliance: open warnings: %d", nWarn)}
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func TestComplianceCheck(t *testing.T) {
 			t.Fatalf("%s %v", out, err)
 		}
 		out, err := run(t, "", "compliance", "check", "--data-dir", dir)
-		if exitStatus(err) != 1 || !strings.Contains(out, "compliance: 1 errors, 0 warnings open") ||
+		if exitStatus(err) != 1 || !strings.Contains(out, "compliance: 1 open (errors: 1, warnings: 0)") ||
 			!strings.Contains(out, "ERROR    processor.avv_missing processor:beispiel_mail") || !strings.Contains(out, "No signed AVV") {
 			t.Errorf("exit %d: %s", exitStatus(err), out)
 		}
@@ -88,7 +88,7 @@ func TestComplianceCheck(t *testing.T) {
 		defer m.Close()
 		err := m.Run(context.Background(), args)
 		out := stdout.String()
-		if exitStatus(err) != 2 || !strings.Contains(out, "Compliance: 0 Fehler, 1 Warnungen offen") ||
+		if exitStatus(err) != 2 || !strings.Contains(out, "Compliance: 1 offen (Fehler: 0, Warnungen: 1)") ||
 			!strings.Contains(out, "WARNUNG  processor.transfer_without_safeguard processor:beispiel_mail") || !strings.Contains(out, "Drittland ohne Angemessenheitsbeschluss") {
 			t.Errorf("exit %d (%v): %s", exitStatus(err), err, out)
 		}

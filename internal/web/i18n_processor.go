@@ -94,12 +94,12 @@ func init() {
 
 		// Compliance status.
 		"compliance_title":            {"Compliance-Status", "Compliance status"},
-		"compliance_open":             {"Offene Punkte: %d Fehler, %d Warnungen.", "Open items: %d errors, %d warnings."},
+		"compliance_open":             {"Offene Punkte – Fehler: %d, Warnungen: %d.", "Open items – errors: %d, warnings: %d."},
 		"compliance_error":            {"Fehler", "Error"},
 		"compliance_warning":          {"Warnung", "Warning"},
 		"compliance_ok":               {"Keine offenen Punkte.", "Nothing is open."},
 		"compliance_help":             {"Dieselben Punkte liefern GET /api/v1/compliance und frist compliance check.", "The same items are given by GET /api/v1/compliance and frist compliance check."},
-		"compliance_dashboard_notice": {"Compliance: %d Fehler, %d Warnungen offen.", "Compliance: %d errors, %d warnings open."},
+		"compliance_dashboard_notice": {"Compliance – offene Fehler: %d, Warnungen: %d.", "Compliance – open errors: %d, warnings: %d."},
 		"compliance_dashboard_link":   {"Offene Punkte ansehen", "See the open items"},
 	})
 }

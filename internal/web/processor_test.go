@@ -119,11 +119,11 @@ func TestProcessorPages(t *testing.T) {
 		// India without a transfer mechanism: a warning on the entry and
 		// in the compliance status.
 		check(t, admin.get("/admin/processors/example_cloud"), 200, []string{"Offene Punkte", "kein Übermittlungsmechanismus (Art. 44 ff. DSGVO) eingetragen", `value="IN"`, `value="Modul 3"`}, nil)
-		check(t, admin.get("/admin"), 200, []string{"Compliance-Status", "Offene Punkte: 0 Fehler, 1 Warnungen.", `<a href="/admin/processors/example_cloud">`}, nil)
+		check(t, admin.get("/admin"), 200, []string{"Compliance-Status", "Offene Punkte – Fehler: 0, Warnungen: 1.", `<a href="/admin/processors/example_cloud">`}, nil)
 		f.Set("transfer.mechanism", "scc")
 		f.Set("transfer.note", "Modul 2")
 		check(t, admin.post("/admin/processors/example_cloud", f), 303, nil, nil)
-		check(t, admin.get("/admin"), 200, []string{"Keine offenen Punkte."}, []string{"Offene Punkte:"})
+		check(t, admin.get("/admin"), 200, []string{"Keine offenen Punkte."}, []string{"Offene Punkte –"})
 		f.Set("avv.signed_on", "15.01.2026")
 		check(t, admin.post("/admin/processors/example_cloud", f), 422, []string{`href="#proc-avv-signed_on"`, "Bitte geben Sie ein gültiges Datum an"}, nil)
 		check(t, admin.post("/admin/processors/nobody", f), 404, nil, nil)
@@ -135,14 +135,14 @@ func TestProcessorPages(t *testing.T) {
 		f.Del("dpf_certified")
 		f.Set("avv.signed_on", "")
 		check(t, admin.post("/admin/processors", f), 303, nil, nil)
-		want := []string{"Offene Punkte: 1 Fehler, 0 Warnungen.", `<strong class="badge badge-overdue">Fehler</strong>`, `<a href="/admin/processors/example_unsigned">`,
+		want := []string{"Offene Punkte – Fehler: 1, Warnungen: 0.", `<strong class="badge badge-overdue">Fehler</strong>`, `<a href="/admin/processors/example_unsigned">`,
 			"Für den Auftragsverarbeiter example_unsigned (Example Cloud Inc.) ist kein unterzeichneter AVV"}
 		check(t, admin.get("/admin"), 200, want, nil)
 		check(t, dpo.get("/privacy"), 200, want, nil)
-		check(t, dpo.get("/dashboard"), 200, []string{"Compliance: 1 Fehler, 0 Warnungen offen.", `href="/privacy#compliance"`}, nil)
+		check(t, dpo.get("/dashboard"), 200, []string{"Compliance – offene Fehler: 1, Warnungen: 0.", `href="/privacy#compliance"`}, nil)
 		check(t, admin.get("/dashboard"), 200, []string{`href="/admin#compliance"`}, nil)
 		check(t, agent.get("/dashboard"), 200, nil, []string{"Compliance"})
-		check(t, admin.do("GET", "/privacy", nil, "Accept-Language", "en"), 200, []string{"Open items: 1 errors, 0 warnings.", "No signed AVV (processing agreement, Art. 28 GDPR) is recorded for the processor example_unsigned"}, nil)
+		check(t, admin.do("GET", "/privacy", nil, "Accept-Language", "en"), 200, []string{"Open items – errors: 1, warnings: 0.", "No signed AVV (processing agreement, Art. 28 GDPR) is recorded for the processor example_unsigned"}, nil)
 	})
 
 	t.Run("Delete", func(t *testing.T) {

@@ -10,6 +10,9 @@ import (
 	"math"
 	"net"
 	"os"
+	"runtime/pprof"
+	"runtime/trace"
+	"sync"
 	"time"
 
 	"frist/internal/config"
@@ -23,6 +26,7 @@ type retentionOptions struct {
 	rate    float64 // intake requests per second
 	seconds int     // seconds of intake load measured without the sweep
 	seed    uint64  // seed of the request generator
+	trace   string  // file for a Go execution trace of the sweep's first seconds
 }
 
 // retentionResult is the retention scenario's one-line JSON report.
@@ -171,6 +175,13 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 		during, duringErr = loadtest.MeasureRate(ctx, o.rate, stop, post)
 		close(loadDone)
 	}()
+	if o.trace != "" {
+		stopTrace, err := traceFor(o.trace, 10*time.Second)
+		if err != nil {
+			return err
+		}
+		defer stopTrace()
+	}
 	start := time.Now()
 	lastBatch, lastPrint := start, start
 	run, err := d.RunRetention(ctx, nil, func(done int) {
@@ -206,3 +217,28 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+// traceFor writes a Go execution trace (go tool trace) to path for at most
+// d, or until the returned function is called.
+func traceFor(path string, d time.Duration) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	// CPU samples go into the trace while a CPU profile runs.
+	pprof.StartCPUProfile(io.Discard)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			pprof.StopCPUProfile()
+			trace.Stop()
+			f.Close()
+		})
+	}
+	time.AfterFunc(d, stop)
+	return stop, nil
+}

@@ -893,7 +893,7 @@ func (tx *Tx) CountHeldDue(asOf time.Time) (int, error) {
 // segment, so that no trace of deleted messages is left in its pages.
 // FTS5's secure-delete removes most entries of a deleted message at once
 // but can leave a term behind (e.g. the first term of a page); a full
-// merge removes it. The merge runs in steps of a few hundred pages, each
+// merge removes it. The merge runs in steps of mergeStepPages pages, each
 // its own transaction, so that intake waits at most one step. It is a
 // no-op on PostgreSQL, whose GIN index drops dead entries on VACUUM.
 func (db *DB) CompactSearchIndex(ctx context.Context, progress func(step int)) error {
@@ -907,13 +907,15 @@ func (db *DB) CompactSearchIndex(ctx context.Context, progress func(step int)) e
 	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM message_search_data`).Scan(&pages); err != nil {
 		return fmt.Errorf("compact search index: %w", err)
 	}
-	for step := 1; step <= int(pages/500)+2; step++ {
+	// Steps as small as the background merger's hold the writer for
+	// milliseconds each, so intake goes on in between.
+	for step := 1; step <= int(pages/mergeStepPages)+2; step++ {
 		var before, after int64
 		err := db.Write(ctx, func(tx *Tx) error {
 			if err := tx.queryRow(`SELECT total_changes()`).Scan(&before); err != nil {
 				return err
 			}
-			if _, err := tx.exec(`INSERT INTO message_search (message_search, rank) VALUES ('merge', -500)`); err != nil {
+			if _, err := tx.exec(`INSERT INTO message_search (message_search, rank) VALUES ('merge', ?)`, -mergeStepPages); err != nil {
 				return err
 			}
 			return tx.queryRow(`SELECT total_changes()`).Scan(&after)

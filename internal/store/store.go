@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/trace"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -46,6 +47,7 @@ type DB struct {
 	dialect     *dialect
 	path        string
 	checkpoints *checkpoints  // SQLite: background WAL checkpoints
+	merger      *searchMerger // SQLite: search index merges in steps
 	waiting     *atomic.Int32 // write transactions waiting to begin
 }
 
@@ -119,6 +121,8 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db.checkpoints.start()
+	db.merger = &searchMerger{db: db}
+	db.merger.start()
 	return db, nil
 }
 
@@ -195,6 +199,9 @@ func (db *DB) Close() error {
 		return db.writer.Close()
 	}
 	var cerr error
+	if db.merger != nil {
+		db.merger.close()
+	}
 	if db.checkpoints != nil {
 		cerr = db.checkpoints.close()
 	}
@@ -322,9 +329,12 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *
 	if !readOnly {
 		db.waiting.Add(1)
 	}
+	rg := trace.StartRegion(ctx, "write-begin")
 	stx, err := pool.BeginTx(ctx, opts)
+	rg.End()
 	if !readOnly {
 		db.waiting.Add(-1)
+		defer trace.StartRegion(ctx, "write-held").End()
 	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -337,12 +347,19 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *
 	if readOnly {
 		return stx.Rollback()
 	}
-	if err := tx.flushIndex(); err != nil {
+	rf := trace.StartRegion(ctx, "flush-index")
+	err = tx.flushIndex()
+	rf.End()
+	if err != nil {
 		stx.Rollback()
 		return err
 	}
+	defer trace.StartRegion(ctx, "commit").End()
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if db.merger != nil {
+		db.merger.writes.Add(1)
 	}
 	return nil
 }
@@ -408,7 +425,20 @@ func (tx *Tx) stmt(query string) *sql.Stmt {
 	return s
 }
 
+// sqlRegion names a statement's region in a Go execution trace (frist
+// loadtest --trace) by its first words.
+func sqlRegion(q string) string {
+	q = strings.Join(strings.Fields(q), " ")
+	if len(q) > 60 {
+		q = q[:60]
+	}
+	return "sql:" + q
+}
+
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	if trace.IsEnabled() {
+		defer trace.StartRegion(tx.ctx, sqlRegion(query)).End()
+	}
 	if s := tx.stmt(query); s != nil {
 		return s.ExecContext(tx.ctx, args...)
 	}
@@ -416,6 +446,9 @@ func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 }
 
 func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	if trace.IsEnabled() {
+		defer trace.StartRegion(tx.ctx, sqlRegion(query)).End()
+	}
 	if s := tx.stmt(query); s != nil {
 		return s.QueryContext(tx.ctx, args...)
 	}

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"runtime/trace"
 	"sort"
 	"strconv"
 	"time"
@@ -144,7 +145,7 @@ const retentionBatch = 20
 
 // batchTarget is how long one sweeper transaction should hold the writer:
 // intake, which shares the single SQLite writer, waits at most about that.
-const batchTarget = 20 * time.Millisecond
+var batchTarget = 20 * time.Millisecond
 
 // SweepRetention deletes, anonymises, restricts and expires what is due
 // now, in batches, until nothing is due: there is no cap per run. When
@@ -180,17 +181,26 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 		var keys []string
 		err := d.db.Write(ctx, func(tx *store.Tx) error {
 			start := time.Now()
-			if err := tx.DoneFileDeletions(done); err != nil {
+			rdf := trace.StartRegion(ctx, "done-files")
+			err := tx.DoneFileDeletions(done)
+			rdf.End()
+			if err != nil {
 				return err
 			}
-			for time.Since(start) < batchTarget {
+			// At least one batch: a transaction that starts late (a busy
+			// machine) must not look like an empty queue.
+			for first := true; first || time.Since(start) < batchTarget; first = false {
+				rd := trace.StartRegion(ctx, "due")
 				ids, err := tx.DueRetention(tx.Now(), retentionBatch)
+				rd.End()
 				if err != nil {
 					return err
 				}
 				n += len(ids)
 				if len(ids) > 0 {
+					rb := trace.StartRegion(ctx, "batch")
 					k, err := d.sweepRetentionBatch(tx, p, ids, &run)
+					rb.End()
 					if err != nil {
 						return err
 					}

@@ -55,6 +55,13 @@ const (
 	IntegrationOverride = "integration.avv_override"
 )
 
+// Training datasets (objects "training:<export id>" and
+// "training:installation").
+const (
+	TrainingExport = "training.export" // a training dataset was exported (detail: the choice and count, never content)
+	TrainingImport = "training.import" // a training installation was made from a dataset (detail: counts)
+)
+
 // Actor kinds.
 const (
 	ActorAgent    = "agent"    // an agent account; ActorID is its user id

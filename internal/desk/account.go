@@ -174,7 +174,10 @@ func (d *Desk) Agents(ctx context.Context) ([]*Agent, error) {
 	return out, err
 }
 
-// CountAgents returns the number of accounts.
+// CountAgents returns the number of accounts that can sign in. An
+// installation without one (a new one, or a training installation whose
+// accounts are the disabled pseudonyms of its tickets' agents) gets a
+// first administrator when the server starts.
 func (d *Desk) CountAgents(ctx context.Context) (int, error) {
 	var n int
 	err := d.db.Read(ctx, func(tx *store.Tx) error {

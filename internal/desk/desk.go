@@ -31,6 +31,7 @@ type Desk struct {
 	files  *attachment.Store // attachments' bytes; see SetFiles
 	// pseudoKey caches the installation's pseudonym key; see pseudonymKey.
 	pseudoKey atomic.Pointer[[]byte]
+	training  atomic.Bool // a training installation; see Training
 
 	bus       events.Bus    // live updates; in-process unless SetBus gives another
 	presence  presenceBoard // who is viewing or replying to which ticket, on all nodes
@@ -56,6 +57,9 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*Desk, error) {
 			return nil, fmt.Errorf("apply default policy: %w", err)
 		}
 	} else if err != nil {
+		return nil, err
+	}
+	if err := d.loadTraining(ctx); err != nil {
 		return nil, err
 	}
 	return d, nil

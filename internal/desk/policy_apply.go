@@ -55,6 +55,9 @@ func (d *Desk) changePolicy(ctx context.Context, a *Agent, change func(tx *store
 		if err != nil {
 			return &fault.Error{Code: fault.Invalid, Message: err.Error()}
 		}
+		if err := d.checkTrainingPolicy(p); err != nil {
+			return err
+		}
 		now := tx.Now()
 		if err := p.CheckIntegrations(now); err != nil {
 			return refused(err.Error())

@@ -95,10 +95,11 @@ func (tx *Tx) FindUsers() ([]*UserRecord, error) {
 	return out, rows.Err()
 }
 
-// CountUsers returns the number of accounts.
+// CountUsers returns the number of accounts that can sign in (not
+// disabled).
 func (tx *Tx) CountUsers() (int, error) {
 	var n int
-	err := tx.queryRow(`SELECT count(*) FROM users`).Scan(&n)
+	err := tx.queryRow(`SELECT count(*) FROM users WHERE NOT disabled`).Scan(&n)
 	return n, err
 }
 

@@ -143,6 +143,9 @@ func (a *API) routes() []route {
 		{"GET", "/api/v1/integrations", agent, http.StatusOK, nil, list[integrationJSON]{}, a.integrationList},
 		{"GET", "/api/v1/compliance", agent, http.StatusOK, nil, complianceJSON{}, a.complianceShow},
 
+		// Training datasets: administrators and privacy officers (desk checks).
+		{"POST", "/api/v1/training/exports", agent, http.StatusOK, trainingExportInput{}, desk.TrainingDataset{}, a.trainingExportCreate},
+
 		// Prometheus metrics, outside /api/v1: administrators and privacy officers.
 		{"GET", "/metrics", agent, http.StatusOK, nil, nil, a.metricsShow},
 

@@ -40,6 +40,7 @@ var auditActions = []string{
 	audit.ViewRestricted, audit.LegalHoldPlace, audit.LegalHoldLift,
 	audit.RetentionDelete, audit.RetentionAnonymise, audit.RetentionRestrict, audit.RetentionExpireFields,
 	audit.RetentionRecompute, audit.RetentionRun, audit.DeletionLogExport, audit.AuditExport,
+	audit.TrainingExport, audit.TrainingImport,
 }
 
 // CanAudit reports whether the agent sees the audit trail.

@@ -54,7 +54,7 @@ var pageNames = []string{
 	"request_form", "request_ack", "status", "login", "queue", "ticket", "search", "admin", "error", "report_sla",
 	"admin_routing", "admin_sla", "dashboard", "privacy_audit",
 	"privacy", "privacy_plan", "privacy_deletion_log", "privacy_holds",
-	"document_deletion_concept",
+	"document_deletion_concept", "admin_training",
 }
 
 // pagePartials are further templates a page uses, by page.
@@ -137,6 +137,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/processors/{id}", h.auditOnly(h.processorEdit))
 	mux.HandleFunc("POST /admin/processors/{id}", h.adminOnly(h.processorUpdate))
 	mux.HandleFunc("POST /admin/processors/{id}/delete", h.adminOnly(h.processorDelete))
+	// Training datasets: administrators and privacy officers.
+	mux.HandleFunc("GET /admin/training", h.trainingOnly(h.trainingShow))
+	mux.HandleFunc("POST /admin/training", h.trainingOnly(h.trainingExport))
 
 	// Data protection: administrators and privacy officers.
 	mux.HandleFunc("GET /privacy/audit", h.auditOnly(h.auditShow))
@@ -280,9 +283,11 @@ type page struct {
 	Org       string
 	Agent     *desk.Agent // nil on customer pages
 	TestClock string      // the test clock's time, formatted; "" when off
-	Path      string      // this page's path and query, for the language switch
-	Query     string      // the search box's text
-	loc       *time.Location
+	// TrainingInstallation: made from a training dataset; a banner says so.
+	TrainingInstallation bool
+	Path                 string // this page's path and query, for the language switch
+	Query                string // the search box's text
+	loc                  *time.Location
 }
 
 // newPage fills the common parts of a page.
@@ -307,6 +312,7 @@ func (h *Handler) newPage(r *http.Request, a *desk.Agent, titleKey string) page 
 	if c := h.desk.TestClock(); c != nil {
 		pg.TestClock = pg.Date(c.Now())
 	}
+	pg.TrainingInstallation = h.desk.Training()
 	return pg
 }
 

@@ -77,6 +77,10 @@ Commands:
   retention plan     what the retention sweeper will delete when ([--as-of DATE] [--json]); changes nothing
   retention run      run the retention sweeper once (the server runs it every 10 s);
                      --dry-run prints the plan as of now instead
+  training export    a training dataset of chosen tickets, pseudonymised, without
+                     sensitive data, dates shifted (--out FILE [--format json|sqlite]
+                     [--tickets N1,N2] [--request-type T] [--sample N] [--since DATE] …)
+  training import    make a training installation from a dataset (--data-dir DIR FILE)
   migrate-data       copy an installation to another database (--from URL --to URL),
                      e.g. from the embedded SQLite to PostgreSQL
   loadtest           measure a running server (--target --requests --concurrency [--baseline]),
@@ -151,6 +155,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return m.complianceCheck(ctx, r)
 		}
 		return errors.New("usage: frist compliance check [--json] [--lang de|en]")
+	case "training":
+		switch s, r := sub(); s {
+		case "export":
+			return m.trainingExport(ctx, r)
+		case "import":
+			return m.trainingImport(ctx, r)
+		}
+		return errors.New(trainingExportUsage + "\n       frist training import --data-dir DIR FILE")
 	case "migrate-data":
 		return m.migrateData(ctx, rest)
 	case "loadtest":

@@ -24,7 +24,7 @@ import (
 // of the dataset it was made from. A training installation shows a
 // banner on every page, refuses outbound integrations, exports no
 // training datasets itself, and its retention sweeper deletes nothing
-// (docs/decisions/0011-training-installations.md).
+// (docs/decisions/0013-training-installations.md).
 const settingTraining = "training"
 
 // Training reports whether this is a training installation, made from a

@@ -95,6 +95,7 @@ func (a *API) routes() []route {
 		{"GET", "/api/v1/tickets/{number}", agent, http.StatusOK, nil, ticketDetailJSON{}, a.ticketShow},
 		{"PATCH", "/api/v1/tickets/{number}", agent, http.StatusOK, ticketPatch{}, ticketDetailJSON{}, a.ticketUpdate},
 		{"POST", "/api/v1/tickets/{number}/messages", agent, http.StatusCreated, messageInput{}, messageJSON{}, a.messageCreate},
+		{"POST", "/api/v1/tickets/{number}/reveal", agent, http.StatusOK, revealInput{}, revealJSON{}, a.ticketReveal},
 		{"GET", "/api/v1/tickets/{number}/attachments/{id}", agent, http.StatusOK, nil, nil, a.attachmentShow},
 		{"GET", "/api/v1/search", agent, http.StatusOK, nil, list[searchHitJSON]{}, a.searchList},
 		{"GET", "/api/v1/events", agent, http.StatusOK, nil, nil, a.eventStream},
@@ -211,6 +212,8 @@ func (a *API) serve(rt route) http.Handler {
 				return
 			}
 			c.agent = ag
+			// Masked data is labelled in the caller's language.
+			c.r = r.WithContext(desk.WithLanguage(r.Context(), c.lang))
 		}
 		out, err := rt.handle(c)
 		if err != nil {

@@ -62,7 +62,7 @@ func TestAttachmentsAPI(t *testing.T) {
 	json.Unmarshal([]byte(body), &rc)
 	path := "/api/v1/tickets/" + rc.TicketNumber
 
-	status, _, body = e.call(t, "admin", "GET", path, "")
+	status, _, body = e.call(t, "agent", "GET", path, "")
 	var tk ticketAttachments
 	if err := json.Unmarshal([]byte(body), &tk); err != nil || status != 200 {
 		t.Fatalf("ticket: %d %v", status, err)
@@ -74,7 +74,7 @@ func TestAttachmentsAPI(t *testing.T) {
 	}
 
 	t.Run("Download", func(t *testing.T) {
-		status, h, got := e.call(t, "admin", "GET", list[0].URL, "")
+		status, h, got := e.call(t, "agent", "GET", list[0].URL, "")
 		if status != 200 || got != string(pdf) {
 			t.Fatalf("download: %d %q", status, got)
 		}
@@ -89,7 +89,7 @@ func TestAttachmentsAPI(t *testing.T) {
 				t.Errorf("%s = %q, want %q", k, got, want)
 			}
 		}
-		status, _, got = e.call(t, "admin", "GET", list[0].URL, "", "Range", "bytes=0-3")
+		status, _, got = e.call(t, "agent", "GET", list[0].URL, "", "Range", "bytes=0-3")
 		if status != 206 || got != "%PDF" {
 			t.Errorf("range: %d %q", status, got)
 		}
@@ -101,11 +101,21 @@ func TestAttachmentsAPI(t *testing.T) {
 		if status, _, _ := e.call(t, "", "GET", list[0].URL, ""); status != 401 {
 			t.Errorf("no token: %d", status)
 		}
-		if status, _, _ := e.call(t, "admin", "GET", path+"/attachments/99999", ""); status != 404 {
+		if status, _, _ := e.call(t, "agent", "GET", path+"/attachments/99999", ""); status != 404 {
 			t.Errorf("unknown id: %d", status)
 		}
-		if status, _, _ := e.call(t, "admin", "GET", path+"/attachments/x", ""); status != 404 {
+		if status, _, _ := e.call(t, "agent", "GET", path+"/attachments/x", ""); status != 404 {
 			t.Errorf("bad id: %d", status)
+		}
+	})
+	t.Run("ErrMaskedRole", func(t *testing.T) {
+		// Administrators see sensitive data masked; files cannot be masked.
+		_, _, body := e.call(t, "admin", "GET", path, "")
+		if strings.Contains(body, "Rechnung März.pdf") || !strings.Contains(body, `"name":"[Anhang 1]"`) || !strings.Contains(body, `"attachments":false`) {
+			t.Errorf("admin's view of the files: %s", body)
+		}
+		if status, _, got := e.call(t, "admin", "GET", list[0].URL, ""); status != 403 || strings.Contains(got, "%PDF") || !strings.Contains(got, `"code":"forbidden"`) {
+			t.Errorf("admin download: %d %s", status, got)
 		}
 	})
 	t.Run("Message", func(t *testing.T) {

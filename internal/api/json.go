@@ -67,10 +67,13 @@ type ticketDetailJSON struct {
 	History         []changeJSON    `json:"history"`
 	Consents        []consentJSON   `json:"consents"`
 	SLAHistory      []slaEventJSON  `json:"sla_history"`
+	// Masking says what the caller's role sees masked (ticket_reveal.go).
+	Masking maskingJSON `json:"masking"`
 }
 
-// fieldJSON is one form field's value on a ticket. Masked values (e.g.
-// sensitive data for trainees) are empty with masked set.
+// fieldJSON is one form field's value on a ticket. A value the caller's
+// role sees masked is a label such as "[Zahlungsart]" with masked set;
+// hidden fields are not listed.
 type fieldJSON struct {
 	ID       string           `json:"id"`
 	Label    string           `json:"label"`
@@ -178,6 +181,7 @@ func newTicketDetailJSON(p *policy.Policy, a *desk.Agent, v *desk.TicketView, la
 		History:         []changeJSON{},
 		Consents:        []consentJSON{},
 		SLAHistory:      []slaEventJSON{},
+		Masking:         newMaskingJSON(v.Masking),
 	}
 	for _, e := range v.SLA {
 		out.SLAHistory = append(out.SLAHistory, newSLAEventJSON(p, e))
@@ -191,9 +195,7 @@ func newTicketDetailJSON(p *policy.Policy, a *desk.Agent, v *desk.TicketView, la
 		if at, ok := cat.Attribute(id); ok {
 			f.Label, f.Category = at.Label.In(lang), at.Category
 		}
-		if desk.Masked(a, f.Category) {
-			f.Value, f.Masked = "", true
-		}
+		f.Masked = v.Masking.Fields[id] == privacy.Masked
 		out.Fields = append(out.Fields, f)
 	}
 	for _, m := range v.Messages {

@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"frist/internal/attachment"
+	"frist/internal/audit"
 	"frist/internal/fault"
 	"frist/internal/store"
+	"frist/internal/ticket"
 )
 
 // Upload is a file a customer or an agent attaches to a message.
@@ -176,12 +178,46 @@ var errAttachmentNotFound = fault.Errorf(fault.NotFound, "Attachment not found."
 // the same permission as for viewing the ticket (it is checked by Ticket
 // itself); the caller closes the reader. Returns fault.NotFound for a
 // ticket the agent may not see or an attachment that is not the ticket's.
+//
+// A file cannot be masked: an agent who may not see, or reveal, all of
+// the ticket's data (Masking.Attachments) gets fault.Forbidden, and the
+// refusal is audited; an agent who sees some of it masked or audited may
+// open it, and that is audited too.
 func (d *Desk) Attachment(ctx context.Context, a *Agent, ticketID, attachmentID int64) (*store.Attachment, io.ReadSeekCloser, error) {
 	v, err := d.Ticket(ctx, a, ticketID)
 	if err != nil {
 		return nil, nil, err
 	}
+	if !hasAttachment(v, attachmentID) {
+		return nil, nil, errAttachmentNotFound
+	}
+	object, detail := "ticket:"+v.Ticket.Number(), "attachment="+strconv.FormatInt(attachmentID, 10)
+	switch {
+	case !v.Masking.Attachments:
+		if err := d.db.Write(ctx, func(tx *store.Tx) error { return d.auditTx(tx, a, audit.AttachmentRefused, object, detail) }); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, errAttachmentForbidden
+	case len(v.Masking.Text) > 0 || len(v.Masking.Audit) > 0:
+		if err := d.db.Write(ctx, func(tx *store.Tx) error { return d.auditTx(tx, a, audit.AttachmentOpen, object, detail) }); err != nil {
+			return nil, nil, err
+		}
+	}
 	return d.openAttachment(v, attachmentID)
+}
+
+// errAttachmentForbidden answers agents who may not open a ticket's files.
+var errAttachmentForbidden = fault.Errorf(fault.Forbidden, "Your role sees data of this ticket masked; its attachments cannot be masked and are not shown to you.")
+
+func hasAttachment(v *TicketView, id int64) bool {
+	for _, list := range v.Attachments {
+		for _, x := range list {
+			if x.ID == id {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // CustomerAttachment opens an attachment of a public message of the
@@ -196,12 +232,14 @@ func (d *Desk) CustomerAttachment(ctx context.Context, secret string, id int64) 
 }
 
 // MessageAttachments returns the attachments of one message of a ticket
-// the agent may see, e.g. to answer a reply just made.
+// the agent may see, e.g. to answer a reply just made; their names are
+// withheld from an agent who may not open them (see Attachment).
 func (d *Desk) MessageAttachments(ctx context.Context, a *Agent, ticketID, messageID int64) ([]store.Attachment, error) {
 	var out []store.Attachment
+	var t *ticket.Ticket
 	err := d.db.Read(ctx, func(tx *store.Tx) error {
-		t, err := tx.FindTicket(ticketID)
-		if err != nil {
+		var err error
+		if t, err = tx.FindTicket(ticketID); err != nil {
 			return err
 		}
 		if !mayView(a, t) {
@@ -215,7 +253,19 @@ func (d *Desk) MessageAttachments(ctx context.Context, a *Agent, ticketID, messa
 		}
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	v, err := d.viewer(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if !v.mask(t).masking.Attachments {
+		for i := range out {
+			out[i].Name, out[i].SHA256 = attachmentLabel(i+1, v.lang), ""
+		}
+	}
+	return out, nil
 }
 
 func (d *Desk) openAttachment(v *TicketView, id int64) (*store.Attachment, io.ReadSeekCloser, error) {

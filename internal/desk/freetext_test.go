@@ -58,7 +58,8 @@ func TestIntakeMasksCardNumbers(t *testing.T) {
 	ctx := context.Background()
 	log := &syncBuffer{}
 	e := desktest.NewWithLog(t, log)
-	agent := e.MustCreateAgent(t, "max@example.org", "Max Mustermann", auth.Agent)
+	// A member of every department: agents see sensitive data of their own departments only (docs/masking.md).
+	agent := e.MustCreateAgent(t, "max@example.org", "Max Mustermann", auth.Agent, "support", "billing", "technical")
 
 	r := e.Request("general_question")
 	r.Subject = "Doppelte Abbuchung"
@@ -185,7 +186,8 @@ func TestIntakeFlags(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := desktest.New(t)
-	agent := e.MustCreateAgent(t, "max@example.org", "Max Mustermann", auth.Agent)
+	// A member of every department: agents see sensitive data of their own departments only (docs/masking.md).
+	agent := e.MustCreateAgent(t, "max@example.org", "Max Mustermann", auth.Agent, "support", "billing", "technical")
 	tests := []struct {
 		name, requestType, message string
 		wantBody                   string

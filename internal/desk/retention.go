@@ -104,7 +104,8 @@ func (d *Desk) Deletion(t *ticket.Ticket, lang string) Deletion {
 	return out
 }
 
-// SetTags replaces a ticket's tags; retention rules may match them.
+// SetTags replaces a ticket's tags; retention rules may match them. It
+// returns the ticket masked for the agent's role.
 func (d *Desk) SetTags(ctx context.Context, a *Agent, id int64, tags []string) (*ticket.Ticket, error) {
 	clean, bad := privacy.NormalizeTags(tags)
 	if bad != "" || len(clean) > 20 {
@@ -137,6 +138,9 @@ func (d *Desk) SetTags(ctx context.Context, a *Agent, id int64, tags []string) (
 		return nil, err
 	}
 	d.publish("ticket.updated", out, nil)
+	if err := d.maskTickets(ctx, a, []*ticket.Ticket{out}, "update"); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -24,6 +24,8 @@ type TicketView struct {
 	SLA      []store.SLAEvent // warnings, breaches and escalations, oldest first
 	// Attachments by message id; only those of the messages shown.
 	Attachments map[int64][]store.Attachment
+	// Masking says what the agent sees masked or hidden (redact.go).
+	Masking Masking
 }
 
 // mayAccess reports whether an agent may see tickets of a department.
@@ -48,12 +50,15 @@ func (d *Desk) Tickets(ctx context.Context, a *Agent, f store.TicketFilter) ([]*
 		out, next, err = tx.FindTickets(f)
 		return err
 	})
-	return out, next, err
+	if err != nil {
+		return nil, "", err
+	}
+	return out, next, d.maskTickets(ctx, a, out, "list")
 }
 
 // Ticket returns a ticket with its conversation, history and consent
-// records, or fault.NotFound if it does not exist or the agent may not
-// see it.
+// records, masked for the agent's role, or fault.NotFound if it does not
+// exist or the agent may not see it.
 func (d *Desk) Ticket(ctx context.Context, a *Agent, id int64) (*TicketView, error) {
 	var v TicketView
 	err := d.db.Read(ctx, func(tx *store.Tx) error {
@@ -89,11 +94,15 @@ func (d *Desk) Ticket(ctx context.Context, a *Agent, id int64) (*TicketView, err
 			return nil, err
 		}
 	}
+	if err := d.maskView(ctx, a, &v); err != nil {
+		return nil, err
+	}
 	return &v, nil
 }
 
 // Search finds tickets the agent may see by words in subjects and
-// messages.
+// messages, masked for the agent's role; a ticket whose match lies only
+// in data the agent sees masked or hidden is not found.
 func (d *Desk) Search(ctx context.Context, a *Agent, q, cursor string, limit int) ([]store.SearchHit, string, error) {
 	var hits []store.SearchHit
 	var next string
@@ -102,6 +111,10 @@ func (d *Desk) Search(ctx context.Context, a *Agent, q, cursor string, limit int
 		hits, next, err = tx.Search(store.SearchFilter{Query: q, Departments: a.Departments, IncludeInternal: true, WithRestricted: seesRestricted(a), Cursor: cursor, Limit: limit})
 		return err
 	})
+	if err != nil {
+		return nil, "", err
+	}
+	hits, err = d.maskHits(ctx, a, q, hits)
 	return hits, next, err
 }
 
@@ -196,6 +209,9 @@ func (d *Desk) Reply(ctx context.Context, a *Agent, id int64, in ReplyInput) (*t
 	}
 	d.publish(events.KindTicketUpdated, saved, map[string]any{"status": saved.Status, "message": m.Visibility})
 	d.publishSLA(hits)
+	if err := d.maskMessage(ctx, a, saved, m); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -314,6 +330,9 @@ func (d *Desk) UpdateTicket(ctx context.Context, a *Agent, id int64, u TicketUpd
 		d.publish(events.KindTicketAssigned, out, map[string]any{"assignee_id": out.AssigneeID})
 	}
 	d.publishSLA(hits)
+	if err := d.maskTickets(ctx, a, []*ticket.Ticket{out}, "update"); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -326,9 +345,3 @@ func idText(id int64) string {
 
 // CanAdminister reports whether a may change the policy and accounts.
 func CanAdminister(a *Agent) bool { return a != nil && a.Role == auth.Admin }
-
-// Masked reports whether the agent sees attributes of the category masked:
-// trainees never see sensitive data, in pages, the API or exports.
-func Masked(a *Agent, c privacy.Category) bool {
-	return a == nil || (a.Role == auth.Trainee && c == privacy.Sensitive)
-}

@@ -12,8 +12,9 @@ import (
 //
 //   - trainees see contact data pseudonymised and sensitive data never (a
 //     label such as "[Zahlungsart]" stands in for it); they reveal nothing;
-//   - agents see sensitive data masked and may reveal it, with a reason,
-//     on tickets of their own departments only;
+//   - agents see sensitive data of their own departments; elsewhere (an
+//     account without departments is a member of none) it is masked, and
+//     they may reveal it with a reason;
 //   - privacy officers see everything, and every view of sensitive data
 //     is recorded in the audit trail;
 //   - administrators configure the installation and do not need
@@ -24,7 +25,7 @@ func DefaultVisibility() map[auth.Role]privacy.RoleVisibility {
 	}
 	trainee := all(privacy.Masked)
 	trainee.Contact = privacy.Masked
-	agent := all(privacy.Masked)
+	agent := all(privacy.Visible)
 	agent.OwnDepartmentOnly = []privacy.Category{privacy.Sensitive}
 	agent.Reveal = []privacy.Category{privacy.Sensitive}
 	officer := all(privacy.Visible)

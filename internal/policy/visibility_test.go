@@ -41,7 +41,7 @@ func TestDefaultVisibility(t *testing.T) {
 
 func TestVisibilityOverrides(t *testing.T) {
 	base := string(DefaultYAML())
-	section := "\nvisibility:\n  agent:\n    sensitive: visible\n    reveal: []\n  admin:\n    contact: hidden\n"
+	section := "\nvisibility:\n  agent:\n    sensitive: masked\n    reveal: []\n  admin:\n    contact: hidden\n"
 	src := strings.Replace(base, "\nprivacy_notice:\n", section+"\nprivacy_notice:\n", 1)
 	src = strings.Replace(src, "\nvisibility:\n  trainee:", "\nvisibility_unused:\n  trainee:", 1)
 	// Only the first visibility section may remain.
@@ -53,11 +53,11 @@ func TestVisibilityOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	agent := p.RoleVisibility(auth.Agent)
-	if agent.Sensitive != privacy.Visible || len(agent.Reveal) != 0 || len(agent.OwnDepartmentOnly) != 1 || agent.Contact != privacy.Visible {
+	if agent.Sensitive != privacy.Masked || len(agent.Reveal) != 0 || len(agent.OwnDepartmentOnly) != 1 || agent.Contact != privacy.Visible {
 		t.Errorf("agent = %+v", agent)
 	}
-	if a := agent.Access(privacy.Sensitive, false); a.Visibility != privacy.Masked || a.Reveal {
-		t.Errorf("agent outside own department: %+v", a)
+	if a := agent.Access(privacy.Sensitive, true); a.Visibility != privacy.Masked || a.Reveal {
+		t.Errorf("agent in own department: %+v", a)
 	}
 	if admin := p.RoleVisibility(auth.Admin); admin.Contact != privacy.Hidden || admin.Sensitive != privacy.Masked {
 		t.Errorf("admin = %+v", admin)
@@ -85,7 +85,7 @@ func TestVisibilityErrors(t *testing.T) {
 		"UnknownValue":     {"\n  trainee:\n    contact: masked", "\n  trainee:\n    contact: blurred", `visibility: trainee: contact: "blurred"`},
 		"TraineeSensitive": {"\n    contact: masked\n    request_content: visible\n    sensitive: masked", "\n    contact: masked\n    request_content: visible\n    sensitive: visible", "trainees never see sensitive data"},
 		"TraineeReveal":    {"\n  trainee:\n    contact: masked", "\n  trainee:\n    reveal: [contact]\n    contact: masked", "trainees cannot reveal"},
-		"RevealVisible":    {"reveal: [sensitive]", "reveal: [contact]", "visibility: agent: reveal: contact is visible"},
+		"RevealVisible":    {"reveal: [sensitive]", "reveal: [contact]", "visibility: agent: reveal: contact is visible and never masked"},
 		"AuditMasked":      {"sensitive: visible\n    technical: visible\n    audit_views: [sensitive]", "sensitive: masked\n    technical: visible\n    audit_views: [sensitive]", "only views of visible data"},
 		"UnknownCategory":  {"own_department_only: [sensitive]", "own_department_only: [health]", `own_department_only: category "health"`},
 		"UnknownSetting":   {"own_department_only: [sensitive]", "own_departments: [sensitive]", "own_departments"},

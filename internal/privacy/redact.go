@@ -47,7 +47,8 @@ type phoneValue struct {
 const minValueLen = 3
 
 // NewRedaction returns a redaction of the values and of detected personal
-// data: kind says what replaces a detected kind and false to keep it.
+// data: kind says what replaces a detected kind and false to keep it; it
+// is called once for each piece of personal data found.
 func NewRedaction(values []Replacement, kind func(pii.Kind) (with string, replace bool)) *Redaction {
 	r := &Redaction{kind: kind}
 	for _, v := range values {
@@ -73,6 +74,23 @@ func NewRedaction(values []Replacement, kind func(pii.Kind) (with string, replac
 		r.words = append(r.words, wordValue{re: regexp.MustCompile(`(?i)` + strings.Join(words, `\s+`)), with: v.With})
 	}
 	return r
+}
+
+// Detect finds personal data in free text: what pii.Scan finds, and
+// payment card numbers in the truncated form that is all Frist stores of
+// them (pii.TruncateCard), which is card data too.
+func Detect(text string) []pii.Finding {
+	found := pii.Scan(text)
+	for _, m := range truncatedCards(text) {
+		overlaps := false
+		for _, f := range found {
+			overlaps = overlaps || (m[0] < f.End && f.Start < m[1])
+		}
+		if !overlaps {
+			found = append(found, pii.Finding{Kind: pii.PaymentCard, Start: m[0], End: m[1]})
+		}
+	}
+	return found
 }
 
 // span is a piece of text to replace.
@@ -110,7 +128,7 @@ func (r *Redaction) Apply(text string) string {
 		}
 	}
 	if r.kind != nil {
-		for _, f := range pii.Scan(text) {
+		for _, f := range Detect(text) {
 			if with, ok := r.kind(f.Kind); ok {
 				spans = append(spans, span{f.Start, f.End, with, false})
 			}
@@ -241,4 +259,38 @@ func samePhone(a, b string) bool {
 		a, b = b, a
 	}
 	return len(b) >= 6 && len(a)-len(b) <= 3 && strings.HasSuffix(a, b)
+}
+
+// truncatedCards returns the byte ranges of payment card numbers in the
+// form pii.TruncateCard leaves: 13 to 19 digits and asterisks, spaces or
+// dashes between them, at least four of each.
+func truncatedCards(text string) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(text); {
+		c := text[i]
+		if !(c >= '0' && c <= '9' || c == '*') || (i > 0 && isWordRune(rune(text[i-1]))) {
+			i++
+			continue
+		}
+		start, end, digits, stars := i, i, 0, 0
+	scan:
+		for j := i; j < len(text); j++ {
+			switch c := text[j]; {
+			case c >= '0' && c <= '9':
+				digits++
+				end = j + 1
+			case c == '*':
+				stars++
+				end = j + 1
+			case c == ' ' || c == '-':
+			default:
+				break scan
+			}
+		}
+		if n := digits + stars; n >= 13 && n <= 19 && digits >= 4 && stars >= 4 && (end >= len(text) || !isWordRune(rune(text[end]))) {
+			out = append(out, [2]int{start, end})
+		}
+		i = max(end, i+1)
+	}
+	return out
 }

@@ -50,14 +50,14 @@ type RoleVisibility struct {
 	RequestContent Visibility `yaml:"request_content,omitempty"`
 	Sensitive      Visibility `yaml:"sensitive,omitempty"`
 	Technical      Visibility `yaml:"technical,omitempty"`
-	// OwnDepartmentOnly lists categories whose visibility, reveal right and
-	// audit hold only on tickets of departments the account is a member
-	// of (the departments listed on the account; an account without a
-	// list works every department's queue but is a member of none). On
-	// other tickets these categories are masked and cannot be revealed.
+	// OwnDepartmentOnly lists categories shown at most masked, and not
+	// audited, on tickets outside the departments the account is a member
+	// of (the departments listed on the account; an account without a list
+	// works every department's queue but is a member of none).
 	OwnDepartmentOnly []Category `yaml:"own_department_only,omitempty"`
-	// Reveal lists masked categories whose values the role may reveal:
-	// one deliberate act with a reason each, recorded in the audit trail.
+	// Reveal lists categories whose values the role may reveal wherever
+	// it sees them masked: one deliberate act with a reason each, recorded
+	// in the audit trail.
 	Reveal []Category `yaml:"reveal,omitempty"`
 	// AuditViews lists visible categories of which every view is recorded
 	// in the audit trail (ticket and category, never the value).
@@ -142,9 +142,10 @@ func (r RoleVisibility) Merge(base RoleVisibility) RoleVisibility {
 }
 
 // Validate checks a complete role visibility: a valid visibility for
-// every category, known categories listed once, reveal only of masked
-// categories, audited views only of visible ones. The error names the
-// setting, for the policy's error message.
+// every category, known categories listed once, reveal only of what can be
+// masked (a masked category, or a visible one limited to the own
+// departments), audited views only of visible categories. The error names
+// the setting, for the policy's error message.
 func (r RoleVisibility) Validate() error {
 	for _, c := range Categories {
 		if v := r.Of(c); !v.Valid() {
@@ -168,8 +169,9 @@ func (r RoleVisibility) Validate() error {
 		}
 	}
 	for _, c := range r.Reveal {
-		if r.Of(c) != Masked {
-			return fmt.Errorf("reveal: %s is %s, only masked data can be revealed", c, r.Of(c))
+		v := r.Of(c)
+		if v != Masked && !(v == Visible && slices.Contains(r.OwnDepartmentOnly, c)) {
+			return fmt.Errorf("reveal: %s is %s and never masked; only masked data can be revealed", c, v)
 		}
 	}
 	for _, c := range r.AuditViews {
@@ -195,14 +197,14 @@ func (r RoleVisibility) Access(c Category, own bool) Access {
 	if !v.Valid() {
 		v = Hidden // an incomplete setting never shows more
 	}
-	a := Access{Visibility: v, Reveal: v == Masked && slices.Contains(r.Reveal, c), Audit: v == Visible && slices.Contains(r.AuditViews, c)}
+	audit := slices.Contains(r.AuditViews, c)
 	if !own && slices.Contains(r.OwnDepartmentOnly, c) {
-		if a.Visibility == Visible {
-			a.Visibility = Masked
+		if v == Visible {
+			v = Masked
 		}
-		a.Reveal, a.Audit = false, false
+		audit = false
 	}
-	return a
+	return Access{Visibility: v, Reveal: v == Masked && slices.Contains(r.Reveal, c), Audit: v == Visible && audit}
 }
 
 // FreeTextCategory returns the data category of personal data a detector

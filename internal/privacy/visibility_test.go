@@ -8,7 +8,9 @@ import (
 )
 
 func TestRoleVisibilityAccess(t *testing.T) {
-	agent := RoleVisibility{Contact: Visible, RequestContent: Visible, Sensitive: Masked, Technical: Visible,
+	agent := RoleVisibility{Contact: Visible, RequestContent: Visible, Sensitive: Visible, Technical: Visible,
+		OwnDepartmentOnly: []Category{Sensitive}, Reveal: []Category{Sensitive}}
+	masked := RoleVisibility{Contact: Visible, RequestContent: Visible, Sensitive: Masked, Technical: Visible,
 		OwnDepartmentOnly: []Category{Sensitive}, Reveal: []Category{Sensitive}}
 	officer := RoleVisibility{Contact: Visible, RequestContent: Visible, Sensitive: Visible, Technical: Visible,
 		AuditViews: []Category{Sensitive}}
@@ -22,8 +24,10 @@ func TestRoleVisibilityAccess(t *testing.T) {
 		want Access
 	}{
 		{"AgentContact", agent, Contact, false, Access{Visibility: Visible}},
-		{"AgentSensitiveOwn", agent, Sensitive, true, Access{Visibility: Masked, Reveal: true}},
-		{"AgentSensitiveElsewhere", agent, Sensitive, false, Access{Visibility: Masked}},
+		{"AgentSensitiveOwn", agent, Sensitive, true, Access{Visibility: Visible}},
+		{"AgentSensitiveElsewhere", agent, Sensitive, false, Access{Visibility: Masked, Reveal: true}},
+		{"MaskedRevealOwn", masked, Sensitive, true, Access{Visibility: Masked, Reveal: true}},
+		{"MaskedRevealElsewhere", masked, Sensitive, false, Access{Visibility: Masked, Reveal: true}},
 		{"OfficerAudited", officer, Sensitive, false, Access{Visibility: Visible, Audit: true}},
 		{"OfficerContactNotAudited", officer, Contact, false, Access{Visibility: Visible}},
 		{"VisibleOwnOnly", local, Sensitive, true, Access{Visibility: Visible, Audit: true}},
@@ -58,6 +62,9 @@ func TestRoleVisibilityValidate(t *testing.T) {
 		{"UnknownCategory", with(func(r *RoleVisibility) { r.Reveal = []Category{"health"} }), `reveal: category "health"`},
 		{"Twice", with(func(r *RoleVisibility) { r.OwnDepartmentOnly = []Category{Sensitive, Sensitive} }), "listed twice"},
 		{"RevealVisible", with(func(r *RoleVisibility) { r.Reveal = []Category{Contact} }), "only masked data can be revealed"},
+		{"RevealVisibleElsewhere", with(func(r *RoleVisibility) {
+			r.Contact, r.OwnDepartmentOnly, r.Reveal = Visible, []Category{Contact}, []Category{Contact}
+		}), ""},
 		{"RevealHidden", with(func(r *RoleVisibility) { r.Sensitive = Hidden; r.Reveal = []Category{Sensitive} }), "only masked data can be revealed"},
 		{"AuditMasked", with(func(r *RoleVisibility) { r.AuditViews = []Category{Sensitive} }), "only views of visible data"},
 	} {
@@ -134,6 +141,8 @@ func TestRedaction(t *testing.T) {
 		{"ShortValueIgnored", nil, "Also gut", "Also gut"},
 		{"IBANMasked", sensitive, "IBAN DE89 3704 0044 0532 0130 00 bitte", "IBAN [IBAN] bitte"},
 		{"CardMasked", sensitive, "Karte 4111 1111 1111 1111", "Karte [Zahlungskarte]"},
+		{"TruncatedCardMasked", sensitive, "Karte 4111 11** **** 1111, danke", "Karte [Zahlungskarte], danke"},
+		{"StarsAloneKept", sensitive, "Note: ***** (5 Sterne) 2024", "Note: ***** (5 Sterne) 2024"},
 		{"EmailKeptWhenVisible", sensitive, "max@example.org", "max@example.org"},
 		{"Nothing", masked, "Die Waschmaschine ist kaputt.", "Die Waschmaschine ist kaputt."},
 		{"Empty", masked, "", ""},

@@ -170,8 +170,9 @@ func TestQueue(t *testing.T) {
 func TestTicketPage(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	anna := e.MustCreateAgent(t, "anna@example.org", "Anna Agentin", auth.Agent)
+	anna := e.MustCreateAgent(t, "anna@example.org", "Anna Agentin", auth.Agent, "billing")
 	e.MustCreateAgent(t, "tom@example.org", "Tom Trainee", auth.Trainee)
+	e.MustCreateAgent(t, "gina@example.org", "Gina Generalistin", auth.Agent)
 	r := e.Request("invoice_question")
 	r.Subject = xss
 	r.Message = "Nachricht " + xss
@@ -232,7 +233,28 @@ func TestTicketPage(t *testing.T) {
 	t.Run("TraineeSeesSensitiveMasked", func(t *testing.T) {
 		tb := e.browser(t)
 		tb.login("tom@example.org")
-		check(t, tb.get(path), 200, []string{"Zahlungsart", "verborgen", "K-1042"}, []string{"Lastschrift"})
+		check(t, tb.get(path), 200, []string{
+			"Übungsansicht: Daten pseudonymisiert", `<span class="masked">[Zahlungsart]</span> <span class="badge">verdeckt</span>`,
+			`<span class="masked">[Kundennummer]</span>`, "Kunde ", "@example.invalid", "Für Ihre Rolle verdeckt: Kontaktdaten (als Pseudonym",
+		}, []string{"Lastschrift", "K-1042", "Erika", "erika.mustermann@example.org", `action="` + path + `/reveal"`})
+		check(t, tb.post(path+"/reveal", url.Values{"category": {"sensitive"}, "reason": {"Neugier"}}), 403, nil, []string{"Lastschrift"})
+	})
+	t.Run("RevealWithReason", func(t *testing.T) {
+		gb := e.browser(t)
+		gb.login("gina@example.org")
+		check(t, gb.get(path), 200, []string{"[Zahlungsart]", `action="` + path + `/reveal"`, `name="reason"`, "Erika Mustermann"},
+			[]string{"Lastschrift", "Übungsansicht"})
+		check(t, gb.post(path+"/reveal", url.Values{"category": {"sensitive"}, "reason": {""}}), 422,
+			[]string{`id="reveal-sensitive-error"`, `href="#reveal-sensitive-reason"`, "Bitte füllen Sie dieses Feld aus."}, []string{"Lastschrift"})
+		check(t, gb.post(path+"/reveal", url.Values{"category": {"sensitive"}, "reason": {"Rückruf Frau Mustermann"}}), 422,
+			[]string{"darf keine personenbezogenen Daten enthalten", `value="Rückruf Frau Mustermann"`}, []string{"Lastschrift"})
+		res := gb.post(path+"/reveal", url.Values{"category": {"sensitive"}, "field": {"payment_method"}, "reason": {"Rückbuchung prüfen"}})
+		check(t, res, 200, []string{"Lastschrift", "Aufgedeckt und im Audit-Protokoll vermerkt: Zahlungsart."}, nil)
+		if res.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("Cache-Control = %q", res.header.Get("Cache-Control"))
+		}
+		// Revealing is for this view only.
+		check(t, gb.get(path), 200, []string{"[Zahlungsart]"}, []string{"Lastschrift"})
 	})
 	t.Run("English", func(t *testing.T) {
 		b.lang = "en"

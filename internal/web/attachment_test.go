@@ -186,12 +186,15 @@ func TestAttachmentsCustomerInvalid(t *testing.T) {
 func TestAttachmentsAgent(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
+	// An agent of the ticket's department sees all of it and may open its
+	// files; an administrator sees sensitive data masked and may not.
+	e.MustCreateAgent(t, "bert@example.org", "Bert Buchhaltung", auth.Agent, "billing")
 	e.MustCreateAgent(t, "admin@example.org", "Admin", auth.Admin)
 	e.MustCreateAgent(t, "support@example.org", "Sam Support", auth.Agent, "support")
 	rc := e.MustSubmit(t, e.Request("invoice_question")) // billing
 	number := rc.Ticket.Number()
 	b := e.browser(t)
-	b.login("admin@example.org")
+	b.login("bert@example.org")
 	check(t, b.get("/tickets/"+number), 200, []string{`enctype="multipart/form-data"`, `<input type="file" id="reply-files" name="attachments" multiple`}, nil)
 
 	res := b.postMultipart("/tickets/"+number+"/reply", url.Values{"body": {"Anbei die Gutschrift."}, "visibility": {"public"}}, upload{"Gutschrift.pdf", pdf})
@@ -217,6 +220,12 @@ func TestAttachmentsAgent(t *testing.T) {
 		s := e.browser(t)
 		s.login("support@example.org")
 		check(t, s.get(hrefs[0][1]), 404, nil, []string{"%PDF"})
+	})
+	t.Run("ErrMaskedRole", func(t *testing.T) {
+		s := e.browser(t)
+		s.login("admin@example.org")
+		check(t, s.get("/tickets/"+number), 200, []string{"[Anhang 1]", "nicht abrufbar", "Anhänge lassen sich nicht verdecken"}, []string{"Gutschrift.pdf", hrefs[0][1]})
+		check(t, s.get(hrefs[0][1]), 403, []string{"Kein Zugriff"}, []string{"%PDF", "Gutschrift"})
 	})
 	t.Run("ErrSignedOut", func(t *testing.T) {
 		if res := e.browser(t).get(hrefs[0][1]); res.status != http.StatusSeeOther {

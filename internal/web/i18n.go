@@ -168,7 +168,7 @@ var texts = map[string]text{
 	"ticket_first_response": {"Erste Antwort", "First response"},
 	"ticket_fields":         {"Formularangaben", "Form fields"},
 	"ticket_no_fields":      {"Keine zusätzlichen Angaben.", "No additional details."},
-	"ticket_masked":         {"verborgen", "hidden"},
+	"ticket_masked":         {"verdeckt", "masked"},
 	"ticket_consent":        {"Einwilligung und Datenschutzhinweis", "Consent and privacy notice"},
 	"consent_notice":        {"Hinweis-Version", "Notice version"},
 	"consent_hash":          {"Prüfsumme des Textes", "Text checksum"},

@@ -19,7 +19,8 @@ import (
 func TestFreeTextPII(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	e.MustCreateAgent(t, "max@example.org", "Max Mustermann", auth.Agent)
+	// A member of the department: agents see sensitive data of their own departments only (docs/masking.md).
+	e.MustCreateAgent(t, "max@example.org", "Max Mustermann", auth.Agent, "support")
 	customer := e.browser(t)
 	form := validForm(e, "general_question")
 	form.Set("subject", "Abbuchung <b>doppelt</b>")

@@ -68,6 +68,10 @@ type ticketPage struct {
 	// Deletion panel: schedule, tags, legal holds (ticket_deletion.go).
 	Deletion deletionPanel
 
+	// Masking panel: what the role sees masked, reveal forms
+	// (ticket_reveal.go).
+	Masking maskingPanel
+
 	Errors []summaryItem
 }
 
@@ -127,6 +131,7 @@ func (h *Handler) buildTicketPage(r *http.Request, a *desk.Agent, id int64) (*ti
 	if err != nil {
 		return nil, err
 	}
+	showRevealed(ctx, v)
 	agents, err := h.desk.Agents(ctx)
 	if err != nil {
 		return nil, err
@@ -193,8 +198,8 @@ func (h *Handler) buildTicketPage(r *http.Request, a *desk.Agent, id int64) (*ti
 				}
 			}
 		}
-		if desk.Masked(a, fv.Category) {
-			fv.Masked, fv.Value = true, ""
+		if v.Masking.Fields[k] == privacy.Masked {
+			fv.Masked, fv.Value = true, t.Fields[k] // a label such as "[Zahlungsart]"
 		}
 		pg.Fields = append(pg.Fields, fv)
 	}
@@ -234,6 +239,7 @@ func (h *Handler) buildTicketPage(r *http.Request, a *desk.Agent, id int64) (*ti
 		pg.Messages = append(pg.Messages, mv)
 	}
 	pg.setPII(t, v.Messages)
+	pg.setMasking(v, cat)
 
 	for _, c := range v.Changes {
 		cv := changeView{Actor: c.Actor, Field: pg.T("change_" + c.Field), At: pg.Date(c.CreatedAt)}

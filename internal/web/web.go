@@ -58,7 +58,7 @@ var pageNames = []string{
 }
 
 // pagePartials are further templates a page uses, by page.
-var pagePartials = map[string][]string{"ticket": {"ticket_deletion"}}
+var pagePartials = map[string][]string{"ticket": {"ticket_deletion", "ticket_masking"}}
 
 // New parses the embedded templates once.
 func New(o Options) (*Handler, error) {
@@ -89,8 +89,31 @@ func New(o Options) (*Handler, error) {
 	return h, nil
 }
 
+// registrar is what Routes registers on: an *http.ServeMux, or a
+// recorder of the route table (Patterns).
+type registrar interface {
+	Handle(pattern string, handler http.Handler)
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
+// Patterns returns the pattern of every page route in the order Routes
+// registers them, e.g. "GET /tickets/{number}", for tests that must reach
+// every page.
+func (h *Handler) Patterns() []string {
+	var r patternRecorder
+	h.Routes(&r)
+	return r
+}
+
+type patternRecorder []string
+
+func (r *patternRecorder) Handle(pattern string, _ http.Handler) { *r = append(*r, pattern) }
+func (r *patternRecorder) HandleFunc(pattern string, _ func(http.ResponseWriter, *http.Request)) {
+	*r = append(*r, pattern)
+}
+
 // Routes registers all page routes on mux.
-func (h *Handler) Routes(mux *http.ServeMux) {
+func (h *Handler) Routes(mux registrar) {
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
 	mux.HandleFunc("GET /lang/{lang}", h.langSwitch)
@@ -114,6 +137,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /tickets/{number}", h.agentOnly(h.ticketUpdate))
 	mux.HandleFunc("POST /tickets/{number}/reply", h.agentOnly(h.ticketReply))
 	mux.HandleFunc("POST /tickets/{number}/tags", h.agentOnly(h.ticketTags))
+	mux.HandleFunc("POST /tickets/{number}/reveal", h.agentOnly(h.ticketReveal))
 	mux.HandleFunc("POST /tickets/{number}/holds", h.agentOnly(h.ticketHoldCreate))
 	mux.HandleFunc("POST /tickets/{number}/holds/{id}/lift", h.agentOnly(h.ticketHoldLift))
 	mux.HandleFunc("GET /tickets/{number}/attachments/{aid}", h.agentOnly(h.attachmentShow))
@@ -221,7 +245,8 @@ func (h *Handler) agentOnly(fn agentHandler) http.HandlerFunc {
 			http.Redirect(w, r, target, http.StatusSeeOther)
 			return
 		}
-		fn(w, r, a)
+		// Masked data is labelled in the page's language.
+		fn(w, r.WithContext(desk.WithLanguage(r.Context(), language(r))), a)
 	}
 }
 

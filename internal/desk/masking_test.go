@@ -209,6 +209,26 @@ func TestMaskingByRole(t *testing.T) {
 		}
 	})
 
+	t.Run("TraineeKeepsMaskedTags", func(t *testing.T) {
+		v := e.view(t, ctx, e.trainee, e.id)
+		if !slices.Equal(v.Ticket.Tags, []string{"[Kundennummer]", "[Geburtsort]"}) {
+			t.Fatalf("trainee sees tags %v", v.Ticket.Tags)
+		}
+		got, err := e.Desk.SetTags(ctx, e.trainee, e.id, append(v.Ticket.Tags, "rueckruf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got.Tags, []string{"[Kundennummer]", "[Geburtsort]", "rueckruf"}) {
+			t.Errorf("trainee's answer shows tags %v", got.Tags)
+		}
+		if stored := e.view(t, ctx, e.billing, e.id).Ticket.Tags; !slices.Equal(stored, []string{"k-4711", "musterstadt", "rueckruf"}) {
+			t.Errorf("stored tags = %v", stored)
+		}
+		if _, err := e.Desk.SetTags(ctx, e.trainee, e.id, []string{"[Erfunden]"}); fault.Code(err) != fault.Invalid {
+			t.Errorf("a label of no tag: %v", err)
+		}
+	})
+
 	t.Run("Reply", func(t *testing.T) {
 		v := e.view(t, ctx, e.trainee, e.id)
 		m, err := e.Desk.Reply(ctx, e.trainee, e.id, desk.ReplyInput{Body: "Guten Tag " + v.Ticket.Customer.Name + ", wir prüfen das."})

@@ -130,9 +130,13 @@ type ticketMask struct {
 }
 
 // mask returns the viewer's mask of t; t is not changed.
-func (v *viewer) mask(t *ticket.Ticket) *ticketMask {
+func (v *viewer) mask(t *ticket.Ticket) *ticketMask { return v.maskFields(t, t.Fields) }
+
+// maskFields is mask for a ticket loaded without its fields (lists),
+// given them.
+func (v *viewer) maskFields(t *ticket.Ticket, fields map[string]string) *ticketMask {
 	m := &ticketMask{v: v, id: t.ID, access: map[privacy.Category]privacy.Access{}, shown: map[privacy.Category]bool{},
-		customer: t.Customer, fields: t.Fields}
+		customer: t.Customer, fields: fields}
 	own := v.ownDepartment(t)
 	for _, c := range privacy.Categories {
 		m.access[c] = v.rv.Access(c, own)
@@ -366,6 +370,41 @@ func (m *ticketMask) tags(tags []string) []string {
 	return out
 }
 
+// unmaskTags returns tags as an agent submitted them with each label of a
+// tag the agent sees masked (as view shows it) replaced by that tag.
+func (v *viewer) unmaskTags(tx *store.Tx, t *ticket.Ticket, submitted []string) ([]string, error) {
+	if v.plain || len(t.Tags) == 0 {
+		return submitted, nil
+	}
+	msgs, err := tx.FindMessages(t.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	m := v.mask(t)
+	texts := []string{t.Subject}
+	for _, msg := range msgs {
+		texts = append(texts, msg.Body)
+	}
+	m.learn(texts...)
+	hidden := map[string][]string{} // label → the tags it stands for
+	for _, x := range t.Tags {
+		if shown := m.red.Apply(x); shown != x {
+			key := strings.ToLower(shown)
+			hidden[key] = append(hidden[key], x)
+		}
+	}
+	clear(m.shown)
+	out := make([]string, len(submitted))
+	for i, x := range submitted {
+		key := strings.ToLower(strings.TrimSpace(x))
+		if tags := hidden[key]; len(tags) > 0 {
+			x, hidden[key] = tags[0], tags[1:]
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
 // view masks a ticket view: the ticket, conversation, history and
 // attachments' names, and says what was masked.
 func (v *viewer) view(tv *TicketView) *ticketMask {
@@ -539,12 +578,67 @@ func (d *Desk) maskTickets(ctx context.Context, a *Agent, ts []*ticket.Ticket, v
 	if err != nil {
 		return err
 	}
+	if v.plain {
+		return nil
+	}
+	facts, err := d.listFacts(ctx, ts)
+	if err != nil {
+		return err
+	}
 	for _, t := range ts {
-		m := v.mask(t)
-		m.learn(t.Subject)
+		m := v.maskFields(t, facts.fields(t))
+		m.learn(append(facts.texts[t.ID], t.Subject)...)
 		m.apply(t)
 	}
 	return d.auditViews(ctx, v, via)
+}
+
+// listFacts is what masking a list needs that the list does not carry.
+type listFacts struct {
+	byTicket map[int64]map[string]string // form fields
+	texts    map[int64][]string          // messages of tagged tickets
+}
+
+// fields returns a ticket's form fields: its own when it was loaded with
+// them, else those listFacts loaded.
+func (f listFacts) fields(t *ticket.Ticket) map[string]string {
+	if t.Fields != nil {
+		return t.Fields
+	}
+	return f.byTicket[t.ID]
+}
+
+// listFacts loads the form fields of tickets of a list, whose values are
+// replaced wherever they occur, and the messages of those with tags: an
+// agent may have tagged a ticket with what only a message says.
+func (d *Desk) listFacts(ctx context.Context, ts []*ticket.Ticket) (listFacts, error) {
+	f := listFacts{texts: map[int64][]string{}}
+	ids := make([]int64, 0, len(ts))
+	for _, t := range ts {
+		if t.Fields == nil {
+			ids = append(ids, t.ID)
+		}
+	}
+	err := d.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if f.byTicket, err = tx.FindTicketFields(ids); err != nil {
+			return err
+		}
+		for _, t := range ts {
+			if len(t.Tags) == 0 {
+				continue
+			}
+			msgs, err := tx.FindMessages(t.ID, true)
+			if err != nil {
+				return err
+			}
+			for _, m := range msgs {
+				f.texts[t.ID] = append(f.texts[t.ID], m.Body)
+			}
+		}
+		return nil
+	})
+	return f, err
 }
 
 // maskView masks a ticket view for the agent, in place, and audits the
@@ -568,10 +662,18 @@ func (d *Desk) maskHits(ctx context.Context, a *Agent, q string, hits []store.Se
 	if v.plain {
 		return hits, nil
 	}
+	ts := make([]*ticket.Ticket, len(hits))
+	for i, h := range hits {
+		ts[i] = h.Ticket
+	}
+	facts, err := d.listFacts(ctx, ts)
+	if err != nil {
+		return nil, err
+	}
 	out := hits[:0]
 	for _, h := range hits {
-		m := v.mask(h.Ticket)
-		m.learn(h.Ticket.Subject, h.Message.Body)
+		m := v.maskFields(h.Ticket, facts.fields(h.Ticket))
+		m.learn(append(facts.texts[h.Ticket.ID], h.Ticket.Subject, h.Message.Body)...)
 		body, subject := m.text(h.Message.Body), m.text(h.Ticket.Subject)
 		if !matchesQuery(q, subject+"\n"+body) {
 			clear(m.shown)

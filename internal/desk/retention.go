@@ -107,19 +107,28 @@ func (d *Desk) Deletion(t *ticket.Ticket, lang string) Deletion {
 // SetTags replaces a ticket's tags; retention rules may match them. It
 // returns the ticket masked for the agent's role.
 func (d *Desk) SetTags(ctx context.Context, a *Agent, id int64, tags []string) (*ticket.Ticket, error) {
-	clean, bad := privacy.NormalizeTags(tags)
-	if bad != "" || len(clean) > 20 {
-		return nil, fault.Fields("Tags consist of lower-case letters, digits, - and _ (at most 40 characters, 20 tags).", fault.FieldError{Field: "tags", Message: "invalid_format"})
+	v, err := d.viewer(ctx, a)
+	if err != nil {
+		return nil, err
 	}
 	p := d.Policy()
 	var out *ticket.Ticket
-	err := d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.db.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.FindTicket(id)
 		if err != nil {
 			return err
 		}
 		if !mayView(a, t) {
 			return errNotFound
+		}
+		// An agent who sees a tag masked sends back its label: it keeps
+		// the tag.
+		if tags, err = v.unmaskTags(tx, t, tags); err != nil {
+			return err
+		}
+		clean, bad := privacy.NormalizeTags(tags)
+		if bad != "" || len(clean) > 20 {
+			return fault.Fields("Tags consist of lower-case letters, digits, - and _ (at most 40 characters, 20 tags).", fault.FieldError{Field: "tags", Message: "invalid_format"})
 		}
 		before := strings.Join(t.Tags, ",")
 		if before == strings.Join(clean, ",") {

@@ -203,6 +203,7 @@ var texts = map[string]text{
 	"change_department":     {"Abteilung", "Department"},
 	"change_assignee":       {"Zuständig", "Assignee"},
 	"change_created":        {"Erstellt", "Created"},
+	"change_tags":           {"Schlagwörter", "Tags"},
 	"back_to_queue":         {"Zurück zur Warteschlange", "Back to the queue"},
 
 	// Search.

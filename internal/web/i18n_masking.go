@@ -5,7 +5,7 @@ package web
 func init() {
 	addTexts(map[string]text{
 		"training_banner":       {"Übungsansicht: Daten pseudonymisiert", "Training view: data pseudonymised"},
-		"masking_heading":       {"Verdeckte Daten", "Masked data"},
+		"masking_heading":       {"Datenschutz in dieser Ansicht", "Privacy in this view"},
 		"masking_summary":       {"Für Ihre Rolle verdeckt: %s.", "Masked for your role: %s."},
 		"masking_masked":        {"%s (als Bezeichnung wie „[Zahlungsart]“)", "%s (as a label such as “[Payment method]”)"},
 		"masking_pseudonymised": {"%s (als Pseudonym wie „Kunde 7F3A9C“)", "%s (as a pseudonym such as “Customer 7F3A9C”)"},

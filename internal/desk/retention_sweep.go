@@ -145,7 +145,7 @@ const retentionBatch = 20
 
 // batchTarget is how long one sweeper transaction should hold the writer:
 // intake, which shares the single SQLite writer, waits at most about that.
-var batchTarget = 20 * time.Millisecond
+var batchTarget = 10 * time.Millisecond
 
 // SweepRetention deletes, anonymises, restricts and expires what is due
 // now, in batches, until nothing is due: there is no cap per run. When
@@ -180,13 +180,16 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 	// intake waits for); files of a transaction are deleted after its
 	// commit and leave the queue in the next.
 	var done []string
+	var seen uint64
+	var held time.Duration
 	for {
-		if err := ctx.Err(); err != nil {
+		if err := d.db.Pace(ctx, &seen, held); err != nil {
 			return run, err
 		}
 		var n int
 		var keys []string
-		err := d.db.Write(ctx, func(tx *store.Tx) error {
+		began := time.Now()
+		err := d.db.WriteBackground(ctx, func(tx *store.Tx) error {
 			start := time.Now()
 			rdf := trace.StartRegion(ctx, "done-files")
 			err := tx.DoneFileDeletions(done)
@@ -222,6 +225,7 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 		if err != nil {
 			return run, fmt.Errorf("retention sweep: %w", err)
 		}
+		held = time.Since(began)
 		done = done[:0]
 		for _, k := range keys {
 			if d.files == nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"time"
@@ -853,6 +854,17 @@ func (db *DB) Checkpoint(ctx context.Context, attempts int) (busy bool, err erro
 }
 
 func (db *DB) checkpointOnce(ctx context.Context) (bool, error) {
+	// Most of the log is copied first without the writer (PASSIVE, on
+	// the checkpointer's connection), so that the TRUNCATE below, which
+	// holds the writer, copies only what was written since: with a whole
+	// sweep's log it held intake up for over a second.
+	if db.checkpoints != nil {
+		var b, logFrames, done int
+		if err := db.checkpoints.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&b, &logFrames, &done); err != nil {
+			return false, err
+		}
+	}
+	defer trace.StartRegion(ctx, "checkpoint-truncate").End()
 	conn, err := db.writer.Conn(ctx)
 	if err != nil {
 		return false, err
@@ -911,7 +923,7 @@ func (db *DB) CompactSearchIndex(ctx context.Context, progress func(step int)) e
 	// milliseconds each, so intake goes on in between.
 	for step := 1; step <= int(pages/mergeStepPages)+2; step++ {
 		var before, after int64
-		err := db.Write(ctx, func(tx *Tx) error {
+		err := db.WriteBackground(ctx, func(tx *Tx) error {
 			if err := tx.queryRow(`SELECT total_changes()`).Scan(&before); err != nil {
 				return err
 			}

@@ -25,7 +25,7 @@ type searchMerger struct {
 
 const (
 	mergeEvery     = 100 * time.Millisecond
-	mergeStepPages = 64
+	mergeStepPages = 16
 	mergeMaxSteps  = 8 // per tick; the next tick goes on
 )
 
@@ -45,11 +45,18 @@ func (m *searchMerger) start() {
 			if w := m.writes.Load(); w != seen {
 				seen = w
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				var fg uint64
+				var held time.Duration
 				for range mergeMaxSteps {
+					if m.db.Pace(ctx, &fg, held) != nil {
+						break
+					}
+					began := time.Now()
 					more, err := m.db.MergeSearchIndex(ctx, mergeStepPages)
 					if err != nil || !more {
 						break
 					}
+					held = time.Since(began)
 				}
 				cancel()
 				// The steps' own commits do not count as new writes.
@@ -77,7 +84,7 @@ func (db *DB) MergeSearchIndex(ctx context.Context, pages int) (bool, error) {
 		return false, nil
 	}
 	var before, after int64
-	err := db.Write(ctx, func(tx *Tx) error {
+	err := db.WriteBackground(ctx, func(tx *Tx) error {
 		if err := tx.queryRow(`SELECT total_changes()`).Scan(&before); err != nil {
 			return err
 		}

@@ -46,9 +46,39 @@ type DB struct {
 	clock       clock.Clock
 	dialect     *dialect
 	path        string
-	checkpoints *checkpoints  // SQLite: background WAL checkpoints
-	merger      *searchMerger // SQLite: search index merges in steps
-	waiting     *atomic.Int32 // write transactions waiting to begin
+	checkpoints *checkpoints   // SQLite: background WAL checkpoints
+	merger      *searchMerger  // SQLite: search index merges in steps
+	waiting     *atomic.Int32  // write transactions waiting to begin
+	foreground  *atomic.Uint64 // write transactions committed, not background ones
+}
+
+// ForegroundWrites counts the write transactions committed so far that
+// were not background ones: background work that sees it grow shares the
+// machine with intake and paces itself (see Pace).
+func (db *DB) ForegroundWrites() uint64 { return db.foreground.Load() }
+
+// Pace is how background work on SQLite shares the single writer and the
+// CPU with foreground writes: after a background transaction that held
+// the writer for held, while foreground writes go on, it pauses as long
+// again, so that it takes at most half of the writer's time. Without
+// foreground writes it does not pause. seen is the caller's last count of
+// ForegroundWrites and is updated.
+func (db *DB) Pace(ctx context.Context, seen *uint64, held time.Duration) error {
+	f := db.foreground.Load()
+	if db.dialect != sqliteDialect || f == *seen || held <= 0 {
+		*seen = f
+		return nil
+	}
+	*seen = f
+	defer trace.StartRegion(ctx, "pace").End()
+	t := time.NewTimer(held)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -82,8 +112,9 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	//  wal_autocheckpoint(0): commits never checkpoint (which would fsync
 	//    the database file while holding the writer); a connection of its
 	//    own checkpoints the WAL in the background (see checkpoints).
+	//  journal_size_limit: a log that was rewound is cut back to 64 MiB.
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)", "secure_delete(ON)", "wal_autocheckpoint(0)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)", "secure_delete(ON)", "wal_autocheckpoint(0)", "journal_size_limit(67108864)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -108,6 +139,9 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	reader.SetConnMaxLifetime(0)
 	q.Del("_txlock")
 	q["_pragma"] = q["_pragma"][:len(q["_pragma"])-1] // not query_only
+	// The checkpointer waits briefly for a lock: the writer and readers it
+	// waits for in RESTART mode hold theirs for milliseconds.
+	q["_pragma"][0] = fmt.Sprintf("busy_timeout(%d)", checkpointBusy.Milliseconds())
 	checkpointer, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		writer.Close()
@@ -115,7 +149,7 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 		return nil, err
 	}
 	checkpointer.SetMaxOpenConns(1)
-	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, checkpoints: &checkpoints{db: checkpointer}, waiting: new(atomic.Int32)}
+	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, checkpoints: &checkpoints{db: checkpointer}, waiting: new(atomic.Int32), foreground: new(atomic.Uint64)}
 	if err := writer.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -128,16 +162,26 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 
 // checkpoints copies the SQLite write-ahead log into the database file
 // every checkpointEvery on a connection of its own, in PASSIVE mode: it
-// neither waits for nor blocks the writer and the readers. The WAL then
-// grows only by what is written in between, and the next writer reuses
-// it from the start once every frame is copied.
+// neither waits for nor blocks the writer and the readers. The next
+// writer reuses the log from the start once every frame is copied — but
+// under steady writes a new frame always arrives before that, and the log
+// grew without end (3.5 GB in one retention sweep, and a second-long
+// truncation at its end). So once the log holds more than
+// checkpointRestartFrames, a RESTART checkpoint right after the PASSIVE
+// one copies the few frames written since and waits up to checkpointBusy
+// for the readers to leave the log, blocking writers only for that long;
+// the next writer then starts the log from the beginning.
 type checkpoints struct {
 	db   *sql.DB
 	stop chan struct{}
 	done chan struct{}
 }
 
-const checkpointEvery = 250 * time.Millisecond
+const (
+	checkpointEvery         = 250 * time.Millisecond
+	checkpointBusy          = 50 * time.Millisecond
+	checkpointRestartFrames = 16384 // 64 MiB of 4-KiB pages
+)
 
 func (c *checkpoints) start() {
 	c.stop, c.done = make(chan struct{}), make(chan struct{})
@@ -152,7 +196,10 @@ func (c *checkpoints) start() {
 			case <-t.C:
 				// Errors (e.g. a busy database during a migration by
 				// another process) only delay the copy to the next tick.
-				c.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+				var busy, frames, copied int
+				if err := c.db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err == nil && frames > checkpointRestartFrames {
+					c.db.QueryRow(`PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &frames, &copied)
+				}
 			}
 		}
 	}()
@@ -185,7 +232,7 @@ func openPostgres(ctx context.Context, dsn string, clk clock.Clock) (*DB, error)
 	pool.SetMaxOpenConns(16)
 	pool.SetMaxIdleConns(16)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{writer: pool, reader: pool, clock: clk, dialect: postgresDialect, waiting: new(atomic.Int32)}
+	db := &DB{writer: pool, reader: pool, clock: clk, dialect: postgresDialect, waiting: new(atomic.Int32), foreground: new(atomic.Uint64)}
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -313,27 +360,56 @@ func (tx *Tx) Now() time.Time { return tx.now }
 
 // Write runs fn in a write transaction and commits it if fn returns nil.
 func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	return db.run(ctx, db.writer, false, fn)
+	return db.run(ctx, db.writer, false, false, fn)
 }
+
+// WriteBackground runs fn in a write transaction like Write, for work that
+// may wait (the retention sweeper, search index merges): on SQLite, with
+// its single writer, it lets the write transactions that wait to begin go
+// first, for up to backgroundYield, so that intake does not queue behind
+// a stream of background transactions.
+func (db *DB) WriteBackground(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.dialect == sqliteDialect && db.waiting.Load() > 0 {
+		defer trace.StartRegion(ctx, "write-yield").End()
+		deadline := time.Now().Add(backgroundYield)
+		for db.waiting.Load() > 0 && time.Now().Before(deadline) {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(200 * time.Microsecond):
+			}
+		}
+	}
+	return db.run(ctx, db.writer, false, true, fn)
+}
+
+// backgroundYield bounds how long a background write lets others go
+// first, so that a steady stream of foreground writes cannot starve it.
+const backgroundYield = 100 * time.Millisecond
 
 // Read runs fn in a read-only transaction.
 func (db *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
-	return db.run(ctx, db.reader, true, fn)
+	return db.run(ctx, db.reader, true, false, fn)
 }
 
-func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
+// run runs fn in a transaction; write transactions other than background
+// ones count as waiting while they wait to begin (see OthersWaiting).
+func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly, background bool, fn func(tx *Tx) error) error {
 	var opts *sql.TxOptions
 	if readOnly && db.dialect.readOnlyTx {
 		opts = &sql.TxOptions{ReadOnly: true}
 	}
-	if !readOnly {
+	counted := !readOnly && !background
+	if counted {
 		db.waiting.Add(1)
 	}
 	rg := trace.StartRegion(ctx, "write-begin")
 	stx, err := pool.BeginTx(ctx, opts)
 	rg.End()
-	if !readOnly {
+	if counted {
 		db.waiting.Add(-1)
+	}
+	if !readOnly {
 		defer trace.StartRegion(ctx, "write-held").End()
 	}
 	if err != nil {
@@ -361,11 +437,14 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *
 	if db.merger != nil {
 		db.merger.writes.Add(1)
 	}
+	if counted {
+		db.foreground.Add(1)
+	}
 	return nil
 }
 
-// OthersWaiting reports whether another write transaction waits for this
-// one to end: on SQLite, with its single writer, long work (the retention
+// OthersWaiting reports whether another write transaction (not a
+// background one) waits for this one to end: on SQLite, with its single writer, long work (the retention
 // sweeper) commits early then, so that intake waits briefly.
 func (tx *Tx) OthersWaiting() bool {
 	return tx.db != nil && tx.db.dialect == sqliteDialect && tx.db.waiting.Load() > 0

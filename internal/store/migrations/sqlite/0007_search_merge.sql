@@ -6,3 +6,7 @@
 -- grows past 64 segments.
 INSERT INTO message_search (message_search, rank) VALUES ('automerge', 0);
 INSERT INTO message_search (message_search, rank) VALUES ('crisismerge', 64);
+-- A merge step merges a level once it holds 16 segments (not 4): each
+-- entry is rewritten about half as often, and a query reads at most 16
+-- segments per level.
+INSERT INTO message_search (message_search, rank) VALUES ('usermerge', 16);

@@ -415,7 +415,17 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly, background bool, 
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{tx: stx, now: db.clock.Now().UTC().Truncate(time.Microsecond), ctx: ctx, d: db.dialect, db: db}
+	// The statements of a write transaction run without ctx's
+	// cancellation: the SQLite driver starts a goroutine per statement to
+	// watch a cancellable context, thousands a second under the retention
+	// sweeper, and they crowded intake out of the scheduler. The
+	// transaction still ends with ctx (database/sql rolls it back), and
+	// its statements are short.
+	sctx := ctx
+	if !readOnly {
+		sctx = context.WithoutCancel(ctx)
+	}
+	tx := &Tx{tx: stx, now: db.clock.Now().UTC().Truncate(time.Microsecond), ctx: sctx, d: db.dialect, db: db}
 	if err := fn(tx); err != nil {
 		stx.Rollback()
 		return err

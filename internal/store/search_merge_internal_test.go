@@ -26,7 +26,7 @@ func TestMergeSearchIndex(t *testing.T) {
 	}
 	db.merger.close() // the steps below are the only merges
 	err = db.Read(ctx, func(tx *Tx) error {
-		for k, want := range map[string]int{"automerge": 0, "crisismerge": 64, "usermerge": 16, "deletemerge": 50} {
+		for k, want := range map[string]int{"automerge": 0, "crisismerge": 64, "usermerge": 16} {
 			var v int
 			if err := tx.queryRow(`SELECT v FROM message_search_config WHERE k = ?`, k).Scan(&v); err != nil {
 				return fmt.Errorf("%s: %w", k, err)

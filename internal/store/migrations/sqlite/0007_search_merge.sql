@@ -10,9 +10,3 @@ INSERT INTO message_search (message_search, rank) VALUES ('crisismerge', 64);
 -- entry is rewritten about half as often, and a query reads at most 16
 -- segments per level.
 INSERT INTO message_search (message_search, rank) VALUES ('usermerge', 16);
--- The index is contentless: a deleted message leaves a tombstone, and a
--- segment is rewritten without its deleted entries once half of them are
--- deleted (not a tenth): a segment the sweeper empties is rewritten about
--- twice instead of about ten times, and a merge step reads at most about
--- twice the pages it writes.
-INSERT INTO message_search (message_search, rank) VALUES ('deletemerge', 50);

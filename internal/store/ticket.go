@@ -100,40 +100,13 @@ func (tx *Tx) createConsent(t *ticket.Ticket, c privacy.Consent, basis privacy.L
 
 // FindConsents returns the consent records of a ticket, oldest first.
 func (tx *Tx) FindConsents(ticketID int64) ([]privacy.Consent, error) {
-	rows, err := tx.query(`SELECT id, notice_version, notice_sha256, language, accepted, created_at FROM consents WHERE ticket_id = ? ORDER BY id`, ticketID)
+	recs, err := tx.FindConsentRecords(ticketID)
 	if err != nil {
 		return nil, err
 	}
 	var out []privacy.Consent
-	var ids []int64
-	for rows.Next() {
-		var c privacy.Consent
-		var id int64
-		if err := rows.Scan(&id, &c.NoticeVersion, &c.NoticeHash, &c.Language, &c.Accepted, scanTime(&c.At)); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, c)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i, id := range ids {
-		prow, err := tx.query(`SELECT purpose, granted FROM consent_purposes WHERE consent_id = ? ORDER BY purpose`, id)
-		if err != nil {
-			return nil, err
-		}
-		for prow.Next() {
-			var p privacy.PurposeConsent
-			if err := prow.Scan(&p.Purpose, &p.Granted); err != nil {
-				prow.Close()
-				return nil, err
-			}
-			out[i].Purposes = append(out[i].Purposes, p)
-		}
-		prow.Close()
+	for _, r := range recs {
+		out = append(out, r.Consent)
 	}
 	return out, nil
 }

@@ -372,8 +372,8 @@ func (tx *Tx) purgeContent(ids []int64, deleting bool) (map[int64]Removed, []str
 		return nil, nil, fmt.Errorf("delete attachments: %w", err)
 	}
 	// The SQLite FTS5 index is contentless and has no foreign key: its
-	// rows go by message id (secure-delete rewrites the pages).
-	res, err := tx.exec(`DELETE FROM message_search WHERE rowid IN (SELECT id FROM messages WHERE ticket_id IN `+in+`)`, args...)
+	// rows go by message id times the dialect's search scale.
+	res, err := tx.exec(`DELETE FROM message_search WHERE rowid IN (SELECT id * `+strconv.FormatInt(tx.d.searchScale, 10)+` FROM messages WHERE ticket_id IN `+in+`)`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("delete search entries: %w", err)
 	}

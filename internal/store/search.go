@@ -81,15 +81,15 @@ func (tx *Tx) Search(f SearchFilter) ([]SearchHit, string, error) {
 		}
 		cursor = c
 		where = append(where, `s.rowid < ?`)
-		args = append(args, c)
+		args = append(args, c*tx.d.searchScale)
 	}
 	// Fetch a few more message hits than tickets wanted: several messages
 	// of one ticket may match.
 	want := 3*f.Limit + 1
 	fetch := func(where []string, args []any, order string, n int) ([]hit, error) {
 		args = append(args, n)
-		rows, err := tx.query(`SELECT s.rowid, m.ticket_id FROM message_search s
-		JOIN messages m ON m.id = s.rowid JOIN tickets t ON t.id = m.ticket_id
+		rows, err := tx.query(`SELECT m.id, m.ticket_id FROM message_search s
+		JOIN messages m ON m.id = `+tx.d.searchMessageID()+` JOIN tickets t ON t.id = m.ticket_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)

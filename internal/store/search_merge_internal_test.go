@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"frist/internal/clock"
+	"frist/internal/privacy"
+	"frist/internal/ticket"
 )
 
 // TestMergeSearchIndex proves that SQLite's search index no longer merges
@@ -119,5 +122,91 @@ func TestPace(t *testing.T) {
 	start = time.Now()
 	if err := db.Pace(ctx, &seen, time.Second); err != nil || time.Since(start) > 500*time.Millisecond {
 		t.Fatalf("paused %v again without new foreground writes (%v)", time.Since(start), err)
+	}
+}
+
+// The migration that renumbered the SQLite search index spells the scale
+// out; it must be the one the code uses.
+func TestSearchScaleMatchesMigration(t *testing.T) {
+	b, err := migrations.ReadFile("migrations/sqlite/0008_search_rows.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("m.id * %d,", sqliteSearchScale)
+	if !strings.Contains(string(b), want) {
+		t.Fatalf("migration 0008 does not number rows as %q", want)
+	}
+}
+
+// An index written before migration 0008 (rows numbered like messages) is
+// renumbered by it: search finds the ticket afterwards, and deleting the
+// ticket's entries leaves the index empty.
+func TestSearchRowsMigration(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "frist.db"), clock.Fixed(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tk := &ticket.Ticket{RequestType: "general_question", Department: "support", Status: ticket.New, Priority: ticket.Normal,
+		Subject: "Druckerproblem", Language: "de", Customer: ticket.Customer{Name: "Erika Mustermann", Email: "erika@example.org", Language: "de"},
+		FirstResponseDue: now, NoticeVersion: "1"}
+	err = db.Write(ctx, func(tx *Tx) error {
+		return tx.CreateTicket(&NewTicket{Ticket: tk, Body: "Der Toner ist leer", StatusHash: "h",
+			Consent: privacy.Consent{NoticeVersion: "1", NoticeHash: "h", Language: "de", Accepted: true}, LegalBasis: privacy.BasisContract})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Back to the numbering before 0008.
+	err = db.Write(ctx, func(tx *Tx) error {
+		for _, q := range []string{
+			`INSERT INTO message_search (message_search) VALUES ('delete-all')`,
+			`INSERT INTO message_search (rowid, subject, body) SELECT m.id, t.subject, m.body FROM messages m JOIN tickets t ON t.id = m.ticket_id`,
+			`DELETE FROM schema_migrations WHERE version = '0008_search_rows'`,
+		} {
+			if _, err := tx.exec(q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.Migrate(ctx); err != nil || n != 1 {
+		t.Fatalf("migrate: %d, %v", n, err)
+	}
+	for _, q := range []string{"toner", "druckerproblem"} {
+		var hits []SearchHit
+		err := db.Read(ctx, func(tx *Tx) error {
+			var err error
+			hits, _, err = tx.Search(SearchFilter{Query: q, IncludeInternal: true})
+			return err
+		})
+		if err != nil || len(hits) != 1 || hits[0].Ticket.ID != tk.ID {
+			t.Fatalf("search %q after migration: %d hits, %v", q, len(hits), err)
+		}
+	}
+	err = db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`DELETE FROM message_search WHERE rowid IN (SELECT id * ? FROM messages WHERE ticket_id = ?)`, sqliteSearchScale, tk.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			t.Errorf("deleted %d index rows by message id, want 1", n)
+		}
+		n, err := tx.CountIndexRows()
+		if err == nil && n != 0 {
+			t.Errorf("%d index rows left", n)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

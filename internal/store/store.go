@@ -48,6 +48,8 @@ type DB struct {
 	path        string
 	checkpoints *checkpoints   // SQLite: background WAL checkpoints
 	merger      *searchMerger  // SQLite: search index merges in steps
+	gate        *writeGate     // SQLite: who writes next, foreground first
+	paused      *atomic.Bool   // SQLite: background writes wait (checkpoints.restart)
 	waiting     *atomic.Int32  // write transactions waiting to begin
 	foreground  *atomic.Uint64 // write transactions committed, not background ones
 }
@@ -112,9 +114,11 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	//  wal_autocheckpoint(0): commits never checkpoint (which would fsync
 	//    the database file while holding the writer); a connection of its
 	//    own checkpoints the WAL in the background (see checkpoints).
-	//  journal_size_limit: a log that was rewound is cut back to 64 MiB.
+	//  journal_size_limit: a log that was rewound is cut back to 320 MiB
+	//    (above the RESTART threshold, so that the file is reused rather
+	//    than cut and grown again).
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)", "secure_delete(ON)", "wal_autocheckpoint(0)", "journal_size_limit(67108864)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)", "secure_delete(ON)", "wal_autocheckpoint(0)", "journal_size_limit(335544320)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -139,9 +143,10 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	reader.SetConnMaxLifetime(0)
 	q.Del("_txlock")
 	q["_pragma"] = q["_pragma"][:len(q["_pragma"])-1] // not query_only
-	// The checkpointer waits briefly for a lock: the writer and readers it
-	// waits for in RESTART mode hold theirs for milliseconds.
-	q["_pragma"][0] = fmt.Sprintf("busy_timeout(%d)", checkpointBusy.Milliseconds())
+	// The checkpointer does not sleep on a lock: SQLite's busy handler
+	// sleeps 1, 2, 5, 10, 15, 20 ms… between tries, far longer than the
+	// readers a RESTART waits for read; checkpoints.restart retries itself.
+	q["_pragma"][0] = "busy_timeout(0)"
 	checkpointer, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		writer.Close()
@@ -149,7 +154,8 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 		return nil, err
 	}
 	checkpointer.SetMaxOpenConns(1)
-	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, checkpoints: &checkpoints{db: checkpointer}, waiting: new(atomic.Int32), foreground: new(atomic.Uint64)}
+	gate, paused := &writeGate{}, new(atomic.Bool)
+	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, gate: gate, checkpoints: &checkpoints{db: checkpointer, gate: gate, pause: paused}, paused: paused, waiting: new(atomic.Int32), foreground: new(atomic.Uint64)}
 	if err := writer.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -169,18 +175,21 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 // truncation at its end). So once the log holds more than
 // checkpointRestartFrames, a RESTART checkpoint right after the PASSIVE
 // one copies the few frames written since and waits up to checkpointBusy
-// for the readers to leave the log, blocking writers only for that long;
-// the next writer then starts the log from the beginning.
+// for the readers to leave the log, holding the writer (see restart); the
+// next writer then starts the log from the beginning.
 type checkpoints struct {
-	db   *sql.DB
-	stop chan struct{}
-	done chan struct{}
+	db    *sql.DB
+	gate  *writeGate   // nil: RESTART without queueing
+	pause *atomic.Bool // set while background writers should wait
+	stop  chan struct{}
+	done  chan struct{}
 }
 
 const (
 	checkpointEvery         = 250 * time.Millisecond
 	checkpointBusy          = 50 * time.Millisecond
-	checkpointRestartFrames = 16384 // 64 MiB of 4-KiB pages
+	checkpointRetry         = 250 * time.Microsecond
+	checkpointRestartFrames = 65536 // 256 MiB of 4-KiB pages
 )
 
 func (c *checkpoints) start() {
@@ -197,12 +206,58 @@ func (c *checkpoints) start() {
 				// Errors (e.g. a busy database during a migration by
 				// another process) only delay the copy to the next tick.
 				var busy, frames, copied int
-				if err := c.db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err == nil && frames > checkpointRestartFrames {
-					c.db.QueryRow(`PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &frames, &copied)
+				r := trace.StartRegion(context.Background(), "checkpoint-passive")
+				err := c.db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
+				r.End()
+				if err == nil && frames > checkpointRestartFrames {
+					c.restart()
 				}
 			}
 		}
 	}()
+}
+
+// restart runs a RESTART checkpoint while holding the writer as a
+// background transaction would. RESTART blocks new writers until the
+// transaction in progress ends, then copies the frames written since the
+// PASSIVE pass, syncs the database file and waits for the readers to
+// leave the log. Queued in the writer gate instead, it never waits for a
+// writer of ours, and intake transactions that wait go first (it held
+// intake up for 40-80 ms once a second in a retention sweep).
+func (c *checkpoints) restart() {
+	ctx, cancel := context.WithTimeout(context.Background(), checkpointEvery)
+	defer cancel()
+	// What RESTART copies it copies while holding the writer, a frame at a
+	// time (a read and a write each): the frames the sweeper wrote during
+	// the PASSIVE pass and while waiting for the writer took 40-50 ms. So
+	// background writers pause first, another PASSIVE pass copies what
+	// they wrote, and only intake's few frames are left for RESTART.
+	if c.pause != nil {
+		c.pause.Store(true)
+		defer c.pause.Store(false)
+		r := trace.StartRegion(ctx, "checkpoint-passive")
+		var busy, frames, copied int
+		c.db.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
+		r.End()
+	}
+	if c.gate != nil {
+		if err := c.gate.acquire(ctx, true); err != nil {
+			return // the next tick tries again
+		}
+		defer c.gate.release()
+	}
+	defer trace.StartRegion(ctx, "checkpoint-restart").End()
+	deadline := time.Now().Add(checkpointBusy)
+	for {
+		// A busy try has still copied what it could; the next one only
+		// looks again whether the readers have left.
+		var busy, frames, copied int
+		err := c.db.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &frames, &copied)
+		if err != nil || busy == 0 || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(checkpointRetry)
+	}
 }
 
 func (c *checkpoints) close() error {
@@ -369,6 +424,19 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 // first, for up to backgroundYield, so that intake does not queue behind
 // a stream of background transactions.
 func (db *DB) WriteBackground(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.paused != nil && db.paused.Load() {
+		r := trace.StartRegion(ctx, "checkpoint-pause")
+		deadline := time.Now().Add(backgroundYield)
+		for db.paused.Load() && time.Now().Before(deadline) {
+			select {
+			case <-ctx.Done():
+				r.End()
+				return ctx.Err()
+			case <-time.After(200 * time.Microsecond):
+			}
+		}
+		r.End()
+	}
 	if db.dialect == sqliteDialect && db.waiting.Load() > 0 {
 		defer trace.StartRegion(ctx, "write-yield").End()
 		deadline := time.Now().Add(backgroundYield)
@@ -404,6 +472,16 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly, background bool, 
 		db.waiting.Add(1)
 	}
 	rg := trace.StartRegion(ctx, "write-begin")
+	if !readOnly && db.gate != nil {
+		if err := db.gate.acquire(ctx, background); err != nil {
+			rg.End()
+			if counted {
+				db.waiting.Add(-1)
+			}
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer db.gate.release()
+	}
 	stx, err := pool.BeginTx(ctx, opts)
 	rg.End()
 	if counted {
@@ -411,6 +489,8 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly, background bool, 
 	}
 	if !readOnly {
 		defer trace.StartRegion(ctx, "write-held").End()
+	} else {
+		defer trace.StartRegion(ctx, "read-held").End()
 	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -26,7 +26,8 @@ type retentionOptions struct {
 	rate    float64 // intake requests per second
 	seconds int     // seconds of intake load measured without the sweep
 	seed    uint64  // seed of the request generator
-	trace   string  // file for a Go execution trace of the sweep's first seconds
+	trace   string  // file for a Go execution trace of 10 s of the sweep
+	traceAt int     // seconds into the sweep the trace starts
 }
 
 // retentionResult is the retention scenario's one-line JSON report.
@@ -54,8 +55,10 @@ type retentionResult struct {
 	IntakeP50During      float64 `json:"intake_p50_ms_during"`
 	IntakeP99During      float64 `json:"intake_p99_ms_during"`
 	IntakeP99Ratio       float64 `json:"intake_p99_ratio"`
-	SweepVsBaseline      float64 `json:"sweep_vs_baseline"`
-	Errors               int     `json:"errors"`
+	// IntakeP99Windows: intake p99 in each 5-s window during the sweep.
+	IntakeP99Windows []float64 `json:"intake_p99_ms_windows_during"`
+	SweepVsBaseline  float64   `json:"sweep_vs_baseline"`
+	Errors           int       `json:"errors"`
 }
 
 // seedExpired fills the database in cfg with n tickets whose retention is
@@ -176,11 +179,25 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 		close(loadDone)
 	}()
 	if o.trace != "" {
-		stopTrace, err := traceFor(o.trace, 10*time.Second)
-		if err != nil {
-			return err
-		}
-		defer stopTrace()
+		var mu sync.Mutex
+		var stopTrace func()
+		begin := time.AfterFunc(time.Duration(o.traceAt)*time.Second, func() {
+			mu.Lock()
+			defer mu.Unlock()
+			if stop, err := traceFor(o.trace, 10*time.Second); err == nil {
+				stopTrace = stop
+			} else {
+				fmt.Fprintf(m.Stderr, "trace: %v\n", err)
+			}
+		})
+		defer func() {
+			begin.Stop()
+			mu.Lock()
+			defer mu.Unlock()
+			if stopTrace != nil {
+				stopTrace()
+			}
+		}()
 	}
 	start := time.Now()
 	lastBatch, lastPrint := start, start
@@ -206,6 +223,7 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 	res.CompactionSeconds = round2(end.Sub(lastBatch).Seconds())
 	res.SweepTicketsPerS = round2(float64(res.SweepTickets) / end.Sub(start).Seconds())
 	res.IntakeRequestsDuring, res.IntakeP50During, res.IntakeP99During = during.Requests, during.P50, during.P99
+	res.IntakeP99Windows = during.P99Windows
 	if res.IntakeP99 > 0 {
 		res.IntakeP99Ratio = round2(res.IntakeP99During / res.IntakeP99)
 	}

@@ -58,15 +58,18 @@ type Options struct {
 // Result is the one-line JSON report. Latencies are in milliseconds and
 // cover every request sent, failed or not.
 type Result struct {
-	Requests           int      `json:"requests"`
-	Errors             int      `json:"errors"`
-	Throughput         float64  `json:"throughput_per_s"`
-	P50                float64  `json:"p50_ms"`
-	P95                float64  `json:"p95_ms"`
-	P99                float64  `json:"p99_ms"`
-	BaselineThroughput *float64 `json:"baseline_throughput_per_s,omitempty"`
-	BaselineP99        *float64 `json:"baseline_p99_ms,omitempty"`
-	Ratio              *float64 `json:"ratio,omitempty"` // Throughput / BaselineThroughput
+	Requests   int     `json:"requests"`
+	Errors     int     `json:"errors"`
+	Throughput float64 `json:"throughput_per_s"`
+	P50        float64 `json:"p50_ms"`
+	P95        float64 `json:"p95_ms"`
+	P99        float64 `json:"p99_ms"`
+	// P99Windows: the p99 of the requests scheduled in each window of
+	// WindowSeconds, in order, to see when latency rose.
+	P99Windows         []float64 `json:"p99_ms_windows,omitempty"`
+	BaselineThroughput *float64  `json:"baseline_throughput_per_s,omitempty"`
+	BaselineP99        *float64  `json:"baseline_p99_ms,omitempty"`
+	Ratio              *float64  `json:"ratio,omitempty"` // Throughput / BaselineThroughput
 }
 
 // NewClient returns an HTTP client whose transport keeps up to concurrency

@@ -10,6 +10,9 @@ import (
 	"time"
 )
 
+// WindowSeconds is the width of the windows of Result.P99Windows.
+const WindowSeconds = 5
+
 // MeasureRate sends calls open-loop at a fixed rate per second until stop
 // is closed or ctx ends: call i is started at start + i/rate whether or
 // not earlier calls have answered, and its latency is measured from that
@@ -23,6 +26,7 @@ func MeasureRate(ctx context.Context, rate float64, stop <-chan struct{}, do fun
 	var (
 		mu        sync.Mutex
 		durations []time.Duration
+		windows   [][]time.Duration
 		failed    int
 		wg        sync.WaitGroup
 	)
@@ -48,8 +52,13 @@ loop:
 			wg.Go(func() {
 				err := do(ctx, n)
 				d := time.Since(scheduled)
+				w := int(scheduled.Sub(start) / WindowSeconds / time.Second)
 				mu.Lock()
 				durations = append(durations, d)
+				for len(windows) <= w {
+					windows = append(windows, nil)
+				}
+				windows[w] = append(windows[w], d)
 				if err != nil {
 					failed++
 				}
@@ -66,6 +75,10 @@ loop:
 		P50:      Percentile(durations, 50),
 		P95:      Percentile(durations, 95),
 		P99:      Percentile(durations, 99),
+	}
+	for _, w := range windows {
+		slices.Sort(w)
+		res.P99Windows = append(res.P99Windows, Percentile(w, 99))
 	}
 	if s := sending.Seconds(); s > 0 {
 		res.Throughput = round(float64(len(durations))/s, 2)

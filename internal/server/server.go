@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/trace"
 	"strings"
 	"time"
 
@@ -107,7 +108,21 @@ func handler(cfg config.Config, d *desk.Desk, log *slog.Logger, opts ...Option) 
 	h = rateLimit(h, limited)
 	h = securityHeaders(h)
 	h = logRequests(h, mux, log)
+	h = traceRequests(h)
 	return h, a.Drain, nil
+}
+
+// traceRequests marks each request as a region of a Go execution trace
+// (frist loadtest --trace); without a trace running it costs nothing.
+func traceRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !trace.IsEnabled() {
+			next.ServeHTTP(w, r)
+			return
+		}
+		defer trace.StartRegion(r.Context(), "http").End()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Serve serves on ln until Shutdown.

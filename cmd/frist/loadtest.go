@@ -43,7 +43,7 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		fs.StringVar(&scenario, "scenario", "intake", "intake (POST /api/v1/requests), queue (GET /api/v1/tickets), search (GET /api/v1/search), fanout (event streams), broadcast-server (the fanout baseline, serving until stopped) or retention (the sweeper on --data-dir under intake load)")
 		fs.Float64Var(&ret.rate, "rate", 200, "retention scenario: intake requests per second, sent on schedule")
 		fs.StringVar(&ret.trace, "trace", "", "retention scenario: write a Go execution trace of 10 s of the sweep to this file (go tool trace)")
-		fs.IntVar(&ret.traceAt, "trace-at", 0, "retention scenario: seconds into the sweep the trace starts")
+		fs.IntVar(&ret.traceAt, "trace-at", 0, "retention scenario: seconds into the sweep the trace starts; -1: once 99 % of the tickets are swept")
 		fs.IntVar(&ret.seconds, "seconds", 20, "retention scenario: seconds of intake load measured without the sweep")
 		fs.StringVar(&token, "token", m.Getenv("FRIST_TOKEN"), "API token for the queue and search scenarios (FRIST_TOKEN)")
 		fs.StringVar(&query, "query", "", "search words for the search scenario")

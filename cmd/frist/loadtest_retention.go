@@ -27,7 +27,7 @@ type retentionOptions struct {
 	seconds int     // seconds of intake load measured without the sweep
 	seed    uint64  // seed of the request generator
 	trace   string  // file for a Go execution trace of 10 s of the sweep
-	traceAt int     // seconds into the sweep the trace starts
+	traceAt int     // seconds into the sweep the trace starts; negative: at 99 % swept
 }
 
 // retentionResult is the retention scenario's one-line JSON report.
@@ -178,22 +178,30 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 		during, duringErr = loadtest.MeasureRate(ctx, o.rate, stop, post)
 		close(loadDone)
 	}()
-	if o.trace != "" {
-		var mu sync.Mutex
-		var stopTrace func()
-		begin := time.AfterFunc(time.Duration(o.traceAt)*time.Second, func() {
-			mu.Lock()
-			defer mu.Unlock()
+	// The trace starts traceAt seconds into the sweep, or with a negative
+	// traceAt once 99 % of the tickets are swept (to see the compaction).
+	var traceMu sync.Mutex
+	var traceOnce sync.Once
+	var stopTrace func()
+	startTrace := func() {
+		traceOnce.Do(func() {
+			traceMu.Lock()
+			defer traceMu.Unlock()
 			if stop, err := traceFor(o.trace, 10*time.Second); err == nil {
 				stopTrace = stop
 			} else {
 				fmt.Fprintf(m.Stderr, "trace: %v\n", err)
 			}
 		})
+	}
+	if o.trace != "" {
+		if o.traceAt >= 0 {
+			begin := time.AfterFunc(time.Duration(o.traceAt)*time.Second, startTrace)
+			defer begin.Stop()
+		}
 		defer func() {
-			begin.Stop()
-			mu.Lock()
-			defer mu.Unlock()
+			traceMu.Lock()
+			defer traceMu.Unlock()
 			if stopTrace != nil {
 				stopTrace()
 			}
@@ -203,6 +211,9 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 	lastBatch, lastPrint := start, start
 	run, err := d.RunRetention(ctx, nil, func(done int) {
 		lastBatch = time.Now()
+		if o.trace != "" && o.traceAt < 0 && done >= res.TicketsDue*99/100 {
+			go startTrace()
+		}
 		if lastBatch.Sub(lastPrint) > 5*time.Second {
 			lastPrint = lastBatch
 			fmt.Fprintf(m.Stderr, "swept %d tickets (%.0f/s)\n", done, float64(done)/lastBatch.Sub(start).Seconds())

@@ -854,15 +854,13 @@ func (db *DB) Checkpoint(ctx context.Context, attempts int) (busy bool, err erro
 }
 
 func (db *DB) checkpointOnce(ctx context.Context) (bool, error) {
-	// Most of the log is copied first without the writer (PASSIVE, on
-	// the checkpointer's connection), so that the TRUNCATE below, which
-	// holds the writer, copies only what was written since: with a whole
-	// sweep's log it held intake up for over a second.
+	// On the checkpointer's connection, like the RESTART checkpoints under
+	// load: most of the log is copied first without the writer (PASSIVE),
+	// so that the TRUNCATE, which holds the writer, copies only what was
+	// written since; with a whole sweep's log it held intake up for over a
+	// second.
 	if db.checkpoints != nil {
-		var b, logFrames, done int
-		if err := db.checkpoints.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&b, &logFrames, &done); err != nil {
-			return false, err
-		}
+		return db.checkpoints.held(ctx, "TRUNCATE", 20*time.Millisecond)
 	}
 	defer trace.StartRegion(ctx, "checkpoint-truncate").End()
 	conn, err := db.writer.Conn(ctx)

@@ -49,7 +49,7 @@ type DB struct {
 	checkpoints *checkpoints   // SQLite: background WAL checkpoints
 	merger      *searchMerger  // SQLite: search index merges in steps
 	gate        *writeGate     // SQLite: who writes next, foreground first
-	paused      *atomic.Bool   // SQLite: background writes wait (checkpoints.restart)
+	paused      *atomic.Int32  // SQLite: above 0, background writes wait (checkpoints.held)
 	waiting     *atomic.Int32  // write transactions waiting to begin
 	foreground  *atomic.Uint64 // write transactions committed, not background ones
 }
@@ -154,7 +154,7 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 		return nil, err
 	}
 	checkpointer.SetMaxOpenConns(1)
-	gate, paused := &writeGate{}, new(atomic.Bool)
+	gate, paused := &writeGate{}, new(atomic.Int32)
 	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, gate: gate, checkpoints: &checkpoints{db: checkpointer, gate: gate, pause: paused}, paused: paused, waiting: new(atomic.Int32), foreground: new(atomic.Uint64)}
 	if err := writer.PingContext(ctx); err != nil {
 		db.Close()
@@ -179,8 +179,8 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 // next writer then starts the log from the beginning.
 type checkpoints struct {
 	db    *sql.DB
-	gate  *writeGate   // nil: RESTART without queueing
-	pause *atomic.Bool // set while background writers should wait
+	gate  *writeGate    // nil: RESTART without queueing
+	pause *atomic.Int32 // above 0 while background writers should wait
 	stop  chan struct{}
 	done  chan struct{}
 }
@@ -227,34 +227,43 @@ func (c *checkpoints) start() {
 func (c *checkpoints) restart() {
 	ctx, cancel := context.WithTimeout(context.Background(), checkpointEvery)
 	defer cancel()
-	// What RESTART copies it copies while holding the writer, a frame at a
-	// time (a read and a write each): the frames the sweeper wrote during
-	// the PASSIVE pass and while waiting for the writer took 40-50 ms. So
-	// background writers pause first, another PASSIVE pass copies what
-	// they wrote, and only intake's few frames are left for RESTART.
+	c.held(ctx, "RESTART", checkpointBusy)
+}
+
+// held runs a checkpoint of mode (RESTART or TRUNCATE) that holds the
+// writer, for at most about limit of waiting for readers, and reports
+// whether readers kept it from finishing. What such a checkpoint copies
+// it copies while holding the writer, a frame at a time (a read and a
+// write each): the frames the sweeper wrote during the PASSIVE pass and
+// while waiting for the writer took 40-50 ms. So background writers pause
+// first, another PASSIVE pass copies what they wrote, and only intake's
+// few frames are left.
+func (c *checkpoints) held(ctx context.Context, mode string, limit time.Duration) (bool, error) {
 	if c.pause != nil {
-		c.pause.Store(true)
-		defer c.pause.Store(false)
-		r := trace.StartRegion(ctx, "checkpoint-passive")
-		var busy, frames, copied int
-		c.db.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
-		r.End()
+		c.pause.Add(1)
+		defer c.pause.Add(-1)
+	}
+	r := trace.StartRegion(ctx, "checkpoint-passive")
+	var busy, frames, copied int
+	err := c.db.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
+	r.End()
+	if err != nil {
+		return false, err
 	}
 	if c.gate != nil {
 		if err := c.gate.acquire(ctx, true); err != nil {
-			return // the next tick tries again
+			return true, err
 		}
 		defer c.gate.release()
 	}
-	defer trace.StartRegion(ctx, "checkpoint-restart").End()
-	deadline := time.Now().Add(checkpointBusy)
+	defer trace.StartRegion(ctx, "checkpoint-"+strings.ToLower(mode)).End()
+	deadline := time.Now().Add(limit)
 	for {
 		// A busy try has still copied what it could; the next one only
 		// looks again whether the readers have left.
-		var busy, frames, copied int
-		err := c.db.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &frames, &copied)
+		err := c.db.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &frames, &copied)
 		if err != nil || busy == 0 || time.Now().After(deadline) {
-			return
+			return busy != 0, err
 		}
 		time.Sleep(checkpointRetry)
 	}
@@ -424,10 +433,10 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 // first, for up to backgroundYield, so that intake does not queue behind
 // a stream of background transactions.
 func (db *DB) WriteBackground(ctx context.Context, fn func(tx *Tx) error) error {
-	if db.paused != nil && db.paused.Load() {
+	if db.paused != nil && db.paused.Load() > 0 {
 		r := trace.StartRegion(ctx, "checkpoint-pause")
 		deadline := time.Now().Add(backgroundYield)
-		for db.paused.Load() && time.Now().Before(deadline) {
+		for db.paused.Load() > 0 && time.Now().Before(deadline) {
 			select {
 			case <-ctx.Done():
 				r.End()

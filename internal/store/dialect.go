@@ -70,8 +70,8 @@ var identityTables = []string{"policies", "users", "api_tokens", "customers", "t
 // scale/pages slots apart, the hash stays scattered, and a lookup takes a
 // probe or two. Order is kept, so newest-first search still walks the
 // index backwards; consecutive rows differ by two bytes of varint instead
-// of one (the index grows by about a fifth), and ids stay below 2^63 up to
-// 9·10^14 messages.
+// of one (the index grows by about a quarter), and ids stay below 2^63 up
+// to 9·10^14 messages.
 const sqliteSearchScale = 10007
 
 var sqliteDialect = &dialect{

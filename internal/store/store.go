@@ -145,7 +145,7 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	q["_pragma"] = q["_pragma"][:len(q["_pragma"])-1] // not query_only
 	// The checkpointer does not sleep on a lock: SQLite's busy handler
 	// sleeps 1, 2, 5, 10, 15, 20 ms… between tries, far longer than the
-	// readers a RESTART waits for read; checkpoints.restart retries itself.
+	// readers a RESTART waits for read; checkpoints.held retries itself.
 	q["_pragma"][0] = "busy_timeout(0)"
 	checkpointer, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -433,31 +433,35 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 // first, for up to backgroundYield, so that intake does not queue behind
 // a stream of background transactions.
 func (db *DB) WriteBackground(ctx context.Context, fn func(tx *Tx) error) error {
-	if db.paused != nil && db.paused.Load() > 0 {
-		r := trace.StartRegion(ctx, "checkpoint-pause")
-		deadline := time.Now().Add(backgroundYield)
-		for db.paused.Load() > 0 && time.Now().Before(deadline) {
-			select {
-			case <-ctx.Done():
-				r.End()
-				return ctx.Err()
-			case <-time.After(200 * time.Microsecond):
-			}
+	if db.dialect == sqliteDialect {
+		// A checkpoint that needs a moment without writers goes first
+		// (checkpoints.held), then waiting foreground transactions.
+		if err := waitWhile(ctx, "checkpoint-pause", func() bool { return db.paused.Load() > 0 }); err != nil {
+			return err
 		}
-		r.End()
-	}
-	if db.dialect == sqliteDialect && db.waiting.Load() > 0 {
-		defer trace.StartRegion(ctx, "write-yield").End()
-		deadline := time.Now().Add(backgroundYield)
-		for db.waiting.Load() > 0 && time.Now().Before(deadline) {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(200 * time.Microsecond):
-			}
+		if err := waitWhile(ctx, "write-yield", func() bool { return db.waiting.Load() > 0 }); err != nil {
+			return err
 		}
 	}
 	return db.run(ctx, db.writer, false, true, fn)
+}
+
+// waitWhile waits, as trace region name, while cond holds, for at most
+// backgroundYield.
+func waitWhile(ctx context.Context, name string, cond func() bool) error {
+	if !cond() {
+		return nil
+	}
+	defer trace.StartRegion(ctx, name).End()
+	deadline := time.Now().Add(backgroundYield)
+	for cond() && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Microsecond):
+		}
+	}
+	return nil
 }
 
 // backgroundYield bounds how long a background write lets others go

@@ -136,6 +136,15 @@ func (d *dialect) searchMessageID() string {
 	return `s.rowid / ` + strconv.FormatInt(d.searchScale, 10)
 }
 
+// searchRow is the search index row of the message whose id is the
+// column id.
+func (d *dialect) searchRow(id string) string {
+	if d.searchScale == 1 {
+		return id
+	}
+	return id + ` * ` + strconv.FormatInt(d.searchScale, 10)
+}
+
 // rebind turns ? placeholders into $1, $2, … where the dialect numbers
 // them. Question marks inside quoted strings and identifiers stay.
 func (d *dialect) rebind(query string) string {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime/trace"
 	"strconv"
 	"strings"
 	"time"
@@ -373,7 +372,7 @@ func (tx *Tx) purgeContent(ids []int64, deleting bool) (map[int64]Removed, []str
 	}
 	// The SQLite FTS5 index is contentless and has no foreign key: its
 	// rows go by message id times the dialect's search scale.
-	res, err := tx.exec(`DELETE FROM message_search WHERE rowid IN (SELECT id * `+strconv.FormatInt(tx.d.searchScale, 10)+` FROM messages WHERE ticket_id IN `+in+`)`, args...)
+	res, err := tx.exec(`DELETE FROM message_search WHERE rowid IN (SELECT `+tx.d.searchRow("id")+` FROM messages WHERE ticket_id IN `+in+`)`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("delete search entries: %w", err)
 	}
@@ -845,38 +844,15 @@ func (db *DB) Checkpoint(ctx context.Context, attempts int) (busy bool, err erro
 			case <-time.After(20 * time.Millisecond):
 			}
 		}
-		busy, err = db.checkpointOnce(ctx)
+		// Like the RESTART checkpoints under load (checkpoints.held): most
+		// of the log is copied without the writer first, so that the
+		// TRUNCATE, which holds it, has little left to copy.
+		busy, err = db.checkpoints.held(ctx, "TRUNCATE", 20*time.Millisecond)
 		if err != nil || !busy {
 			return busy, err
 		}
 	}
 	return true, nil
-}
-
-func (db *DB) checkpointOnce(ctx context.Context) (bool, error) {
-	// On the checkpointer's connection, like the RESTART checkpoints under
-	// load: most of the log is copied first without the writer (PASSIVE),
-	// so that the TRUNCATE, which holds the writer, copies only what was
-	// written since; with a whole sweep's log it held intake up for over a
-	// second.
-	if db.checkpoints != nil {
-		return db.checkpoints.held(ctx, "TRUNCATE", 20*time.Millisecond)
-	}
-	defer trace.StartRegion(ctx, "checkpoint-truncate").End()
-	conn, err := db.writer.Conn(ctx)
-	if err != nil {
-		return false, err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 20`); err != nil {
-		return false, err
-	}
-	var b, logFrames, done int
-	err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&b, &logFrames, &done)
-	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = 10000`); rerr != nil && err == nil {
-		err = rerr
-	}
-	return b != 0, err
 }
 
 // SaveRetention writes a ticket's retention columns only (schedule,

@@ -179,7 +179,7 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 // next writer then starts the log from the beginning.
 type checkpoints struct {
 	db    *sql.DB
-	gate  *writeGate    // nil: RESTART without queueing
+	gate  *writeGate    // the writer, which RESTART and TRUNCATE hold
 	pause *atomic.Int32 // above 0 while background writers should wait
 	stop  chan struct{}
 	done  chan struct{}
@@ -233,16 +233,13 @@ func (c *checkpoints) restart() {
 // held runs a checkpoint of mode (RESTART or TRUNCATE) that holds the
 // writer, for at most about limit of waiting for readers, and reports
 // whether readers kept it from finishing. What such a checkpoint copies
-// it copies while holding the writer, a frame at a time (a read and a
-// write each): the frames the sweeper wrote during the PASSIVE pass and
-// while waiting for the writer took 40-50 ms. So background writers pause
-// first, another PASSIVE pass copies what they wrote, and only intake's
-// few frames are left.
+// it copies while holding the writer, so background writers pause first
+// and another PASSIVE pass copies what they wrote; only intake's few
+// frames are left. What remains is mostly syncing the files: 15-50 ms
+// under a sweep on the machine of docs/performance.md.
 func (c *checkpoints) held(ctx context.Context, mode string, limit time.Duration) (bool, error) {
-	if c.pause != nil {
-		c.pause.Add(1)
-		defer c.pause.Add(-1)
-	}
+	c.pause.Add(1)
+	defer c.pause.Add(-1)
 	r := trace.StartRegion(ctx, "checkpoint-passive")
 	var busy, frames, copied int
 	err := c.db.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
@@ -250,12 +247,10 @@ func (c *checkpoints) held(ctx context.Context, mode string, limit time.Duration
 	if err != nil {
 		return false, err
 	}
-	if c.gate != nil {
-		if err := c.gate.acquire(ctx, true); err != nil {
-			return true, err
-		}
-		defer c.gate.release()
+	if err := c.gate.acquire(ctx, true); err != nil {
+		return true, err
 	}
+	defer c.gate.release()
 	defer trace.StartRegion(ctx, "checkpoint-"+strings.ToLower(mode)).End()
 	deadline := time.Now().Add(limit)
 	for {

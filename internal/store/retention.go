@@ -846,8 +846,19 @@ func (db *DB) Checkpoint(ctx context.Context, attempts int) (busy bool, err erro
 		}
 		// Like the RESTART checkpoints under load (checkpoints.held): most
 		// of the log is copied without the writer first, so that the
-		// TRUNCATE, which holds it, has little left to copy.
-		busy, err = db.checkpoints.held(ctx, "TRUNCATE", 20*time.Millisecond)
+		// checkpoints that hold it have little left to copy. A RESTART
+		// first, then the log file is cut back in steps, so that the
+		// TRUNCATE has little left to free.
+		busy, err = db.checkpoints.held(ctx, "RESTART", 20*time.Millisecond)
+		if err != nil {
+			return busy, err
+		}
+		if !busy {
+			if err := db.checkpoints.shrinkLog(ctx); err != nil {
+				return false, fmt.Errorf("shrink log: %w", err)
+			}
+			busy, err = db.checkpoints.held(ctx, "TRUNCATE", 20*time.Millisecond)
+		}
 		if err != nil || !busy {
 			return busy, err
 		}

@@ -46,7 +46,7 @@ func MeasureSQLiteDelete(ctx context.Context, dir string, tickets, perTicket, ba
 	for _, s := range []string{
 		`CREATE TABLE messages (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL, body TEXT NOT NULL)`,
 		`CREATE INDEX messages_ticket ON messages (ticket_id, id)`,
-		`CREATE VIRTUAL TABLE message_search USING fts5 (subject, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2')`,
+		`CREATE VIRTUAL TABLE message_search USING fts5 (subject, body, content = '', contentless_delete = 1, detail = none, tokenize = 'unicode61 remove_diacritics 2')`,
 		`INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1)`,
 	} {
 		if _, err := db.ExecContext(ctx, s); err != nil {

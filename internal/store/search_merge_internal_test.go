@@ -125,16 +125,79 @@ func TestPace(t *testing.T) {
 	}
 }
 
-// The migration that renumbered the SQLite search index spells the scale
+// The migrations that rebuild the SQLite search index spell the scale
 // out; it must be the one the code uses.
 func TestSearchScaleMatchesMigration(t *testing.T) {
-	b, err := migrations.ReadFile("migrations/sqlite/0008_search_rows.sql")
+	for _, name := range []string{"0008_search_rows", "0009_search_detail_none"} {
+		b, err := migrations.ReadFile("migrations/sqlite/" + name + ".sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("m.id * %d,", sqliteSearchScale)
+		if !strings.Contains(string(b), want) {
+			t.Errorf("migration %s does not number rows as %q", name, want)
+		}
+	}
+}
+
+// Migration 0009 leaves an index without word positions that keeps the
+// settings of migrations 0005 and 0007, and search still finds every word
+// of subject and body.
+func TestSearchDetailNoneMigration(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "frist.db"), clock.Fixed(now))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := fmt.Sprintf("m.id * %d,", sqliteSearchScale)
-	if !strings.Contains(string(b), want) {
-		t.Fatalf("migration 0008 does not number rows as %q", want)
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var ddl string
+	if err := db.reader.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE name = 'message_search'`).Scan(&ddl); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ddl, "detail = none") || !strings.Contains(ddl, "contentless_delete = 1") {
+		t.Fatalf("search index: %s", ddl)
+	}
+	settings := map[string]int{}
+	rows, err := db.reader.QueryContext(ctx, `SELECT k, v FROM message_search_config WHERE k IN ('secure-delete', 'automerge', 'crisismerge', 'usermerge')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		var v int
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		settings[k] = v
+	}
+	rows.Close()
+	if want := map[string]int{"secure-delete": 1, "automerge": 0, "crisismerge": 64, "usermerge": 16}; fmt.Sprint(settings) != fmt.Sprint(want) {
+		t.Fatalf("search index settings %v, want %v", settings, want)
+	}
+	tk := &ticket.Ticket{RequestType: "general_question", Department: "support", Status: ticket.New, Priority: ticket.Normal,
+		Subject: "Druckerproblem im Büro", Language: "de", Customer: ticket.Customer{Name: "Erika Mustermann", Email: "erika@example.org", Language: "de"},
+		FirstResponseDue: now, NoticeVersion: "1"}
+	err = db.Write(ctx, func(tx *Tx) error {
+		return tx.CreateTicket(&NewTicket{Ticket: tk, Body: "Der Toner ist leer", StatusHash: "h",
+			Consent: privacy.Consent{NoticeVersion: "1", NoticeHash: "h", Language: "de", Accepted: true}, LegalBasis: privacy.BasisContract})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{"toner": 1, "buro druckerproblem": 1, "Toner leer": 1, "toner drucker": 0, "leer büro": 1} {
+		var hits []SearchHit
+		err := db.Read(ctx, func(tx *Tx) error {
+			var err error
+			hits, _, err = tx.Search(SearchFilter{Query: q, IncludeInternal: true})
+			return err
+		})
+		if err != nil || len(hits) != want {
+			t.Errorf("search %q: %d hits, %v; want %d", q, len(hits), err, want)
+		}
 	}
 }
 

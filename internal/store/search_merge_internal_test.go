@@ -145,15 +145,7 @@ func TestSearchScaleMatchesMigration(t *testing.T) {
 // of subject and body.
 func TestSearchDetailNoneMigration(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "frist.db"), clock.Fixed(now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := migratedSearchDB(t)
 	var ddl string
 	if err := db.reader.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE name = 'message_search'`).Scan(&ddl); err != nil {
 		t.Fatal(err)
@@ -178,16 +170,7 @@ func TestSearchDetailNoneMigration(t *testing.T) {
 	if want := map[string]int{"secure-delete": 1, "automerge": 0, "crisismerge": 64, "usermerge": 16}; fmt.Sprint(settings) != fmt.Sprint(want) {
 		t.Fatalf("search index settings %v, want %v", settings, want)
 	}
-	tk := &ticket.Ticket{RequestType: "general_question", Department: "support", Status: ticket.New, Priority: ticket.Normal,
-		Subject: "Druckerproblem im Büro", Language: "de", Customer: ticket.Customer{Name: "Erika Mustermann", Email: "erika@example.org", Language: "de"},
-		FirstResponseDue: now, NoticeVersion: "1"}
-	err = db.Write(ctx, func(tx *Tx) error {
-		return tx.CreateTicket(&NewTicket{Ticket: tk, Body: "Der Toner ist leer", StatusHash: "h",
-			Consent: privacy.Consent{NoticeVersion: "1", NoticeHash: "h", Language: "de", Accepted: true}, LegalBasis: privacy.BasisContract})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	createSearchTicket(t, db, "Druckerproblem im Büro", "Der Toner ist leer")
 	for q, want := range map[string]int{"toner": 1, "buro druckerproblem": 1, "Toner leer": 1, "toner drucker": 0, "leer büro": 1} {
 		var hits []SearchHit
 		err := db.Read(ctx, func(tx *Tx) error {
@@ -206,27 +189,10 @@ func TestSearchDetailNoneMigration(t *testing.T) {
 // ticket's entries leaves the index empty.
 func TestSearchRowsMigration(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "frist.db"), clock.Fixed(now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	tk := &ticket.Ticket{RequestType: "general_question", Department: "support", Status: ticket.New, Priority: ticket.Normal,
-		Subject: "Druckerproblem", Language: "de", Customer: ticket.Customer{Name: "Erika Mustermann", Email: "erika@example.org", Language: "de"},
-		FirstResponseDue: now, NoticeVersion: "1"}
-	err = db.Write(ctx, func(tx *Tx) error {
-		return tx.CreateTicket(&NewTicket{Ticket: tk, Body: "Der Toner ist leer", StatusHash: "h",
-			Consent: privacy.Consent{NoticeVersion: "1", NoticeHash: "h", Language: "de", Accepted: true}, LegalBasis: privacy.BasisContract})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := migratedSearchDB(t)
+	tk := createSearchTicket(t, db, "Druckerproblem", "Der Toner ist leer")
 	// Back to the numbering before 0008.
-	err = db.Write(ctx, func(tx *Tx) error {
+	err := db.Write(ctx, func(tx *Tx) error {
 		for _, q := range []string{
 			`INSERT INTO message_search (message_search) VALUES ('delete-all')`,
 			`INSERT INTO message_search (rowid, subject, body) SELECT m.id, t.subject, m.body FROM messages m JOIN tickets t ON t.id = m.ticket_id`,
@@ -272,4 +238,37 @@ func TestSearchRowsMigration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// migratedSearchDB opens a migrated SQLite database in a temporary
+// directory, closed when the test ends.
+func migratedSearchDB(t *testing.T) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "frist.db"), clock.Fixed(time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// createSearchTicket creates a ticket of Erika Mustermann's with the
+// subject and first message body.
+func createSearchTicket(t *testing.T, db *DB, subject, body string) *ticket.Ticket {
+	t.Helper()
+	tk := &ticket.Ticket{RequestType: "general_question", Department: "support", Status: ticket.New, Priority: ticket.Normal,
+		Subject: subject, Language: "de", Customer: ticket.Customer{Name: "Erika Mustermann", Email: "erika@example.org", Language: "de"},
+		FirstResponseDue: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), NoticeVersion: "1"}
+	err := db.Write(context.Background(), func(tx *Tx) error {
+		return tx.CreateTicket(&NewTicket{Ticket: tk, Body: body, StatusHash: "h",
+			Consent: privacy.Consent{NoticeVersion: "1", NoticeHash: "h", Language: "de", Accepted: true}, LegalBasis: privacy.BasisContract})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
 }

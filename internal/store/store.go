@@ -257,7 +257,7 @@ func (c *checkpoints) restart() {
 // page copied since the last restart: 40-85 ms under a sweep on the
 // machine of docs/performance.md. The database file is synced here
 // first, without the writer, and the sync inside flushes only intake's
-// few pages (restarts hold the writer 5-20 ms).
+// few pages (restarts hold the writer 2-31 ms).
 func (c *checkpoints) held(ctx context.Context, mode string, limit time.Duration) (bool, error) {
 	c.pause.Add(1)
 	defer c.pause.Add(-1)

@@ -159,7 +159,7 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	}
 	checkpointer.SetMaxOpenConns(1)
 	gate, paused := &writeGate{}, new(atomic.Int32)
-	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, gate: gate, checkpoints: &checkpoints{db: checkpointer, gate: gate, pause: paused}, paused: paused, waiting: new(atomic.Int32), foreground: new(atomic.Uint64)}
+	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, gate: gate, checkpoints: &checkpoints{db: checkpointer, gate: gate, pause: paused, path: path}, paused: paused, waiting: new(atomic.Int32), foreground: new(atomic.Uint64)}
 	if err := writer.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -172,7 +172,6 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db.checkpoints.path = path
 	db.checkpoints.start()
 	db.merger = &searchMerger{db: db}
 	db.merger.start()
@@ -268,13 +267,11 @@ func (c *checkpoints) held(ctx context.Context, mode string, limit time.Duration
 	if err != nil {
 		return false, err
 	}
-	if c.file != nil {
-		rs := trace.StartRegion(ctx, "checkpoint-sync")
-		err := c.file.Sync()
-		rs.End()
-		if err != nil {
-			return false, fmt.Errorf("sync database file: %w", err)
-		}
+	rs := trace.StartRegion(ctx, "checkpoint-sync")
+	err = c.file.Sync()
+	rs.End()
+	if err != nil {
+		return false, fmt.Errorf("sync database file: %w", err)
 	}
 	if err := c.gate.acquire(ctx, true); err != nil {
 		return true, err
@@ -445,19 +442,12 @@ func (db *DB) Close() error {
 	if db.reader == db.writer {
 		return db.writer.Close()
 	}
-	var cerr error
 	if db.merger != nil {
 		db.merger.close()
 	}
-	if db.checkpoints != nil {
-		cerr = db.checkpoints.close()
-	}
+	cerr := db.checkpoints.close()
 	rerr, werr := db.reader.Close(), db.writer.Close()
-	var ferr error
-	if db.checkpoints != nil {
-		ferr = db.checkpoints.closeFiles()
-	}
-	return errors.Join(cerr, rerr, werr, ferr)
+	return errors.Join(cerr, rerr, werr, db.checkpoints.closeFiles())
 }
 
 // Path returns the SQLite database file path, or "" on PostgreSQL.

@@ -196,15 +196,23 @@ func TestRetentionLeavesNoTrace(t *testing.T) {
 		}
 	}
 	var left int
+	var queued []string
 	if err := e.DB.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		left, err = tx.CountIndexRows()
+		if err != nil {
+			return err
+		}
+		queued, err = tx.PendingFileDeletions(100)
 		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if left != 0 {
 		t.Errorf("%d search index rows left", left)
+	}
+	if len(queued) != 0 {
+		t.Errorf("%d removed files still queued for deletion", len(queued))
 	}
 	for _, id := range ids[1:3] { // the anonymised ones keep their statistics
 		if v, err := e.Desk.Ticket(ctx, dpo, id); err != nil || v.Ticket.AnonymisedAt.IsZero() {

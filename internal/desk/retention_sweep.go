@@ -177,9 +177,15 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 	}
 	// Each transaction handles batches of retentionBatch tickets until it
 	// has held the writer for batchTarget (SQLite has a single writer that
-	// intake waits for); files of a transaction are deleted after its
-	// commit and leave the queue in the next.
-	var done []string
+	// intake waits for); files of a transaction are deleted beside the
+	// sweep after its commit and leave the queue in a later one.
+	files := startFileDeleter(d.files, d.log)
+	finished := false
+	defer func() {
+		if !finished {
+			files.finish()
+		}
+	}()
 	var seen uint64
 	var held time.Duration
 	for {
@@ -188,9 +194,10 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 		}
 		var n int
 		var keys []string
-		began := time.Now()
+		var start time.Time // when the writer was ours
+		done := files.take()
 		err := d.db.WriteBackground(ctx, func(tx *store.Tx) error {
-			start := time.Now()
+			start = time.Now()
 			rdf := trace.StartRegion(ctx, "done-files")
 			err := tx.DoneFileDeletions(done)
 			rdf.End()
@@ -225,20 +232,8 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 		if err != nil {
 			return run, fmt.Errorf("retention sweep: %w", err)
 		}
-		held = time.Since(began)
-		done = done[:0]
-		for _, k := range keys {
-			if d.files == nil {
-				break // stays queued for the file-purge job
-			}
-			if err := d.files.Delete(k); err != nil {
-				// Stays queued; the file-purge job tries again.
-				d.log.Warn("retention sweep: attachment file not deleted", "error", err)
-				continue
-			}
-			done = append(done, k)
-			run.Files++
-		}
+		held = time.Since(start)
+		files.add(keys)
 		if n == 0 {
 			break
 		}
@@ -246,8 +241,19 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 			progress(run.Deleted + run.Anonymised + run.Restricted + run.Rescheduled)
 		}
 	}
-	if run.Removed.SearchIndex > 0 {
-		if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(searchDirtyKey, "1") }); err != nil {
+	finished = true
+	done, removed := files.finish()
+	run.Files = removed
+	if run.Removed.SearchIndex > 0 || len(done) > 0 {
+		if err := d.db.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.DoneFileDeletions(done); err != nil {
+				return err
+			}
+			if run.Removed.SearchIndex == 0 {
+				return nil
+			}
+			return tx.SetSetting(searchDirtyKey, "1")
+		}); err != nil {
 			return run, err
 		}
 	}

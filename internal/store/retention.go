@@ -246,20 +246,11 @@ func (tx *Tx) DeleteTickets(ids []int64) (map[int64]Removed, []string, error) {
 
 func (tx *Tx) deleteTicketRows(ids []int64, out map[int64]Removed) (map[int64]Removed, error) {
 	args := int64Args(ids)
-	var customers []any
-	rows, err := tx.query(`SELECT DISTINCT customer_id FROM tickets WHERE id IN (`+placeholders(len(ids))+`)`, args...)
-	if err != nil {
-		return nil, err
+	// Children first, so that cascades have nothing left to look for;
+	// consent purposes before their consents.
+	if _, err := tx.exec(`DELETE FROM consent_purposes WHERE consent_id IN (SELECT id FROM consents WHERE ticket_id IN (`+placeholders(len(ids))+`))`, args...); err != nil {
+		return nil, fmt.Errorf("delete consent purposes: %w", err)
 	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		customers = append(customers, id)
-	}
-	rows.Close()
 	for _, x := range []struct {
 		table string
 		set   func(*Removed, int)
@@ -269,7 +260,7 @@ func (tx *Tx) deleteTicketRows(ids []int64, out map[int64]Removed) (map[int64]Re
 		{"consents", func(r *Removed, n int) { r.Consents = n }},
 		{"legal_holds", func(r *Removed, n int) { r.LegalHolds = n }},
 	} {
-		counts, err := tx.countPerTicket(x.table, "ticket_id", ids)
+		counts, err := tx.deletePerTicket(x.table, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -279,23 +270,30 @@ func (tx *Tx) deleteTicketRows(ids []int64, out map[int64]Removed) (map[int64]Re
 			out[id] = r
 		}
 	}
-	// Children first, so that cascades have nothing left to look for.
-	for _, table := range []string{"ticket_changes", "sla_events", "legal_holds"} {
-		if _, err := tx.exec(`DELETE FROM `+table+` WHERE ticket_id IN (`+placeholders(len(ids))+`)`, args...); err != nil {
-			return nil, fmt.Errorf("delete %s: %w", table, err)
-		}
-	}
-	if _, err := tx.exec(`DELETE FROM consent_purposes WHERE consent_id IN (SELECT id FROM consents WHERE ticket_id IN (`+placeholders(len(ids))+`))`, args...); err != nil {
-		return nil, fmt.Errorf("delete consent purposes: %w", err)
-	}
-	if _, err := tx.exec(`DELETE FROM consents WHERE ticket_id IN (`+placeholders(len(ids))+`)`, args...); err != nil {
-		return nil, fmt.Errorf("delete consents: %w", err)
-	}
-	res, err := tx.exec(`DELETE FROM tickets WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	rows, err := tx.query(`DELETE FROM tickets WHERE id IN (`+placeholders(len(ids))+`) RETURNING customer_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("delete tickets: %w", err)
 	}
-	if n, _ := res.RowsAffected(); int(n) != len(ids) {
+	var customers []any
+	seen := map[int64]bool{}
+	n := 0
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		n++
+		if !seen[id] {
+			seen[id] = true
+			customers = append(customers, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("delete tickets: %w", err)
+	}
+	if n != len(ids) {
 		return nil, fmt.Errorf("delete tickets: %d of %d deleted", n, len(ids))
 	}
 	for _, id := range ids {
@@ -342,33 +340,38 @@ func (tx *Tx) deleteOrphanCustomers(customers []any, ids []int64, out map[int64]
 
 // purgeContent removes the personal content of tickets that anonymising
 // and deleting share: messages with their search entries and
-// attachments, and form field values.
+// attachments, and form field values. Each delete returns the tickets of
+// its rows, which are counted from there: a count before it would read
+// the same rows again while the writer is held.
 func (tx *Tx) purgeContent(ids []int64, deleting bool) (map[int64]Removed, []string, error) {
-	out, err := tx.CountData(ids)
-	if err != nil || len(ids) == 0 {
-		return out, nil, err
+	out := map[int64]Removed{}
+	if len(ids) == 0 {
+		return out, nil, nil
 	}
 	args := int64Args(ids)
 	in := `(` + placeholders(len(ids)) + `)`
-	rows, err := tx.query(`SELECT storage_key FROM attachments WHERE ticket_id IN `+in, args...)
+	rows, err := tx.query(`DELETE FROM attachments WHERE ticket_id IN `+in+` RETURNING ticket_id, storage_key`, args...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("attachments: %w", err)
+		return nil, nil, fmt.Errorf("delete attachments: %w", err)
 	}
+	atts := map[int64]int{}
 	var keys []string
 	for rows.Next() {
+		var id int64
 		var k string
-		if err := rows.Scan(&k); err != nil {
+		if err := rows.Scan(&id, &k); err != nil {
 			rows.Close()
 			return nil, nil, err
 		}
+		atts[id]++
 		keys = append(keys, k)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("delete attachments: %w", err)
+	}
 	if err := tx.QueueFileDeletions(keys); err != nil {
 		return nil, nil, err
-	}
-	if _, err := tx.exec(`DELETE FROM attachments WHERE ticket_id IN `+in, args...); err != nil {
-		return nil, nil, fmt.Errorf("delete attachments: %w", err)
 	}
 	// The SQLite FTS5 index is contentless and has no foreign key: its
 	// rows go by message id times the dialect's search scale.
@@ -377,21 +380,47 @@ func (tx *Tx) purgeContent(ids []int64, deleting bool) (map[int64]Removed, []str
 		return nil, nil, fmt.Errorf("delete search entries: %w", err)
 	}
 	indexed, _ := res.RowsAffected()
-	for _, table := range []string{"messages", "ticket_fields"} {
-		if _, err := tx.exec(`DELETE FROM `+table+` WHERE ticket_id IN `+in, args...); err != nil {
-			return nil, nil, fmt.Errorf("delete %s: %w", table, err)
-		}
+	msgs, err := tx.deletePerTicket("messages", ids)
+	if err != nil {
+		return nil, nil, err
 	}
-	for id, r := range out {
+	fields, err := tx.deletePerTicket("ticket_fields", ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range ids {
+		r := Removed{Messages: msgs[id], Attachments: atts[id], Fields: fields[id]}
 		if indexed > 0 {
 			r.SearchIndex = r.Messages
 		}
-		if !deleting {
-			r.Tickets = 0
+		if deleting {
+			r.Tickets = 1
 		}
 		out[id] = r
 	}
 	return out, keys, nil
+}
+
+// deletePerTicket deletes the rows of a table that belong to the tickets
+// and returns how many each ticket had.
+func (tx *Tx) deletePerTicket(table string, ids []int64) (map[int64]int, error) {
+	rows, err := tx.query(`DELETE FROM `+table+` WHERE ticket_id IN (`+placeholders(len(ids))+`) RETURNING ticket_id`, int64Args(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("delete %s: %w", table, err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id]++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("delete %s: %w", table, err)
+	}
+	return out, nil
 }
 
 // anonymousCustomer is the email of the one customer row anonymised
@@ -415,15 +444,12 @@ func (tx *Tx) AnonymiseTickets(ids []int64) (map[int64]Removed, []string, error)
 func (tx *Tx) anonymiseTicketRows(ids []int64, out map[int64]Removed) (map[int64]Removed, error) {
 	args := int64Args(ids)
 	in := `(` + placeholders(len(ids)) + `)`
-	consents, err := tx.countPerTicket("consents", "ticket_id", ids)
-	if err != nil {
-		return nil, err
-	}
 	if _, err := tx.exec(`DELETE FROM consent_purposes WHERE consent_id IN (SELECT id FROM consents WHERE ticket_id IN `+in+`)`, args...); err != nil {
 		return nil, fmt.Errorf("delete consent purposes: %w", err)
 	}
-	if _, err := tx.exec(`DELETE FROM consents WHERE ticket_id IN `+in, args...); err != nil {
-		return nil, fmt.Errorf("delete consents: %w", err)
+	consents, err := tx.deletePerTicket("consents", ids)
+	if err != nil {
+		return nil, err
 	}
 	var anon int64
 	if err := tx.queryRow(`INSERT INTO customers (email, name, language, created_at) VALUES (?, '', 'de', ?)

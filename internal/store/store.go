@@ -56,6 +56,59 @@ type DB struct {
 	paused      *atomic.Int32  // SQLite: above 0, background writes wait (checkpoints.held)
 	waiting     *atomic.Int32  // write transactions waiting to begin
 	foreground  *atomic.Uint64 // write transactions committed, not background ones
+	prepared    *statements    // SQLite: the writer's statements, kept across transactions
+}
+
+// statements keeps the writer connection's prepared statements across
+// transactions: SQLite parses every statement anew otherwise, and parsing
+// was a ninth of the CPU time of intake and the retention sweeper
+// together. A statement first seen in a transaction is prepared in it and
+// once more on the pool after its commit, while the caller still holds
+// the write gate and the connection is idle; later transactions use it
+// through Tx.StmtContext, which reuses what is prepared on their
+// connection. At most maxStatements are kept.
+type statements struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+const maxStatements = 512
+
+func (s *statements) get(query string) *sql.Stmt {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m[query]
+}
+
+// keep prepares the queries on pool unless kept already or full.
+func (s *statements) keep(ctx context.Context, pool *sql.DB, queries []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, q := range queries {
+		if _, ok := s.m[q]; ok || len(s.m) >= maxStatements {
+			continue
+		}
+		st, err := pool.PrepareContext(ctx, q)
+		if err != nil {
+			continue // prepared per transaction, as before
+		}
+		s.m[q] = st
+	}
+}
+
+func (s *statements) close() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for q, st := range s.m {
+		st.Close()
+		delete(s.m, q)
+	}
 }
 
 // ForegroundWrites counts the write transactions committed so far that
@@ -159,7 +212,7 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	}
 	checkpointer.SetMaxOpenConns(1)
 	gate, paused := &writeGate{}, new(atomic.Int32)
-	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, gate: gate, checkpoints: &checkpoints{db: checkpointer, gate: gate, pause: paused, path: path}, paused: paused, waiting: new(atomic.Int32), foreground: new(atomic.Uint64)}
+	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, gate: gate, checkpoints: &checkpoints{db: checkpointer, gate: gate, pause: paused, path: path}, paused: paused, waiting: new(atomic.Int32), foreground: new(atomic.Uint64), prepared: &statements{m: map[string]*sql.Stmt{}}}
 	if err := writer.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -445,6 +498,7 @@ func (db *DB) Close() error {
 	if db.merger != nil {
 		db.merger.close()
 	}
+	db.prepared.close()
 	cerr := db.checkpoints.close()
 	rerr, werr := db.reader.Close(), db.writer.Close()
 	return errors.Join(cerr, rerr, werr, db.checkpoints.closeFiles())
@@ -532,8 +586,10 @@ type Tx struct {
 	now   time.Time
 	ctx   context.Context
 	stmts map[string]*sql.Stmt // prepared in this transaction, closed with it
+	fresh []string             // queries of stmts to keep for later transactions
 	d     *dialect
 	db    *DB
+	kept  *statements // the writer's, for write transactions on SQLite
 
 	// index holds search index rows written at commit. FTS5 writes its
 	// pending terms to disk whenever a savepoint or statement transaction
@@ -650,6 +706,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly, background bool, 
 		sctx = context.WithoutCancel(ctx)
 	}
 	tx := &Tx{tx: stx, now: db.clock.Now().UTC().Truncate(time.Microsecond), ctx: sctx, d: db.dialect, db: db}
+	if !readOnly {
+		tx.kept = db.prepared
+	}
 	if err := fn(tx); err != nil {
 		stx.Rollback()
 		return err
@@ -667,6 +726,10 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly, background bool, 
 	defer trace.StartRegion(ctx, "commit").End()
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if len(tx.fresh) > 0 {
+		// The gate is still ours: the writer connection is idle.
+		tx.kept.keep(sctx, pool, tx.fresh)
 	}
 	if db.merger != nil {
 		db.merger.writes.Add(1)
@@ -727,9 +790,17 @@ func (tx *Tx) stmt(query string) *sql.Stmt {
 	if s, ok := tx.stmts[query]; ok {
 		return s
 	}
-	s, err := tx.tx.PrepareContext(tx.ctx, query)
-	if err != nil {
-		return nil
+	var s *sql.Stmt
+	if k := tx.kept.get(query); k != nil {
+		s = tx.tx.StmtContext(tx.ctx, k)
+	} else {
+		var err error
+		if s, err = tx.tx.PrepareContext(tx.ctx, query); err != nil {
+			return nil
+		}
+		if tx.kept != nil {
+			tx.fresh = append(tx.fresh, query)
+		}
 	}
 	if tx.stmts == nil {
 		tx.stmts = map[string]*sql.Stmt{}

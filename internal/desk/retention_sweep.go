@@ -187,13 +187,16 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 		}
 	}()
 	var seen uint64
-	var held time.Duration
+	var held, waited time.Duration
 	for {
-		if err := d.db.Pace(ctx, &seen, held); err != nil {
+		// The writer was the others' while this sweeper waited for it:
+		// that counts towards the pause that leaves them half of it.
+		if err := d.db.Pace(ctx, &seen, held-waited); err != nil {
 			return run, err
 		}
 		var n int
 		var keys []string
+		began := time.Now()
 		var start time.Time // when the writer was ours
 		done := files.take()
 		err := d.db.WriteBackground(ctx, func(tx *store.Tx) error {
@@ -232,7 +235,7 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 		if err != nil {
 			return run, fmt.Errorf("retention sweep: %w", err)
 		}
-		held = time.Since(start)
+		held, waited = time.Since(start), start.Sub(began)
 		files.add(keys)
 		if n == 0 {
 			break

@@ -96,8 +96,21 @@ type RetentionRun struct {
 // Settings that track the search index's compaction.
 const (
 	searchDirtyKey     = "search_index_dirty"     // "1" while deleted entries may linger
+	searchDeletedKey   = "search_index_deleted"   // entries deleted since the last compaction
 	searchCompactedKey = "search_index_compacted" // when it was last compacted
 )
+
+// settingInt reads a numeric setting; a missing one is 0.
+func settingInt(tx *store.Tx, key string) (int, error) {
+	v, err := tx.Setting(key)
+	if fault.Code(err) == fault.NotFound || v == "" {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(v)
+}
 
 // compactEvery is how often the routine sweep rewrites the search index
 // after deletions. Secure-delete removes almost every entry at once; the
@@ -108,6 +121,7 @@ const compactEvery = 15 * time.Minute
 // the last compaction is older than compactEvery (or force).
 func (d *Desk) compactIfDue(ctx context.Context, force bool) (bool, error) {
 	var dirty, last string
+	var deleted, live int
 	if err := d.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		if dirty, err = tx.Setting(searchDirtyKey); err != nil && fault.Code(err) != fault.NotFound {
@@ -116,7 +130,11 @@ func (d *Desk) compactIfDue(ctx context.Context, force bool) (bool, error) {
 		if last, err = tx.Setting(searchCompactedKey); err != nil && fault.Code(err) != fault.NotFound {
 			return err
 		}
-		return nil
+		if deleted, err = settingInt(tx, searchDeletedKey); err != nil {
+			return err
+		}
+		live, err = tx.CountMessages()
+		return err
 	}); err != nil {
 		return false, err
 	}
@@ -127,11 +145,20 @@ func (d *Desk) compactIfDue(ctx context.Context, force bool) (bool, error) {
 	if t, err := time.Parse(time.RFC3339, last); !force && err == nil && now.Sub(t) < compactEvery && !t.After(now) {
 		return false, nil
 	}
-	if err := d.db.CompactSearchIndex(ctx, nil); err != nil {
+	// When most entries are deleted ones, building the index anew from
+	// the messages left reads far less than merging would.
+	compact := d.db.CompactSearchIndex
+	if deleted >= live {
+		compact = d.db.RebuildSearchIndex
+	}
+	if err := compact(ctx, nil); err != nil {
 		return false, err
 	}
 	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SetSetting(searchDirtyKey, "0"); err != nil {
+			return err
+		}
+		if err := tx.SetSetting(searchDeletedKey, "0"); err != nil {
 			return err
 		}
 		return tx.SetSetting(searchCompactedKey, now.UTC().Format(time.RFC3339))
@@ -254,6 +281,13 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 			}
 			if run.Removed.SearchIndex == 0 {
 				return nil
+			}
+			deleted, err := settingInt(tx, searchDeletedKey)
+			if err != nil {
+				return err
+			}
+			if err := tx.SetSetting(searchDeletedKey, strconv.Itoa(deleted+run.Removed.SearchIndex)); err != nil {
+				return err
 			}
 			return tx.SetSetting(searchDirtyKey, "1")
 		}); err != nil {

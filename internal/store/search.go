@@ -190,6 +190,14 @@ func (tx *Tx) CountIndexRows() (int, error) {
 	return n, err
 }
 
+// CountMessages returns the number of messages, which is the number of
+// live entries of the search index.
+func (tx *Tx) CountMessages() (int, error) {
+	var n int
+	err := tx.queryRow(`SELECT count(*) FROM messages`).Scan(&n)
+	return n, err
+}
+
 // searchWindowed finds the newest want matches below cursor in two steps
 // that need no estimate of how common the words are, which PostgreSQL's
 // planner gets wrong enough to walk a million rows where an index finds

@@ -141,8 +141,8 @@ func TestSearchScaleMatchesMigration(t *testing.T) {
 }
 
 // Migration 0009 leaves an index without word positions that keeps the
-// settings of migrations 0005 and 0007, and search still finds every word
-// of subject and body.
+// settings of migrations 0005 and 0007, migration 0010 turns deletemerge
+// off, and search still finds every word of subject and body.
 func TestSearchDetailNoneMigration(t *testing.T) {
 	ctx := context.Background()
 	db := migratedSearchDB(t)
@@ -154,7 +154,7 @@ func TestSearchDetailNoneMigration(t *testing.T) {
 		t.Fatalf("search index: %s", ddl)
 	}
 	settings := map[string]int{}
-	rows, err := db.reader.QueryContext(ctx, `SELECT k, v FROM message_search_config WHERE k IN ('secure-delete', 'automerge', 'crisismerge', 'usermerge')`)
+	rows, err := db.reader.QueryContext(ctx, `SELECT k, v FROM message_search_config WHERE k IN ('secure-delete', 'automerge', 'crisismerge', 'usermerge', 'deletemerge')`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestSearchDetailNoneMigration(t *testing.T) {
 		settings[k] = v
 	}
 	rows.Close()
-	if want := map[string]int{"secure-delete": 1, "automerge": 0, "crisismerge": 64, "usermerge": 16}; fmt.Sprint(settings) != fmt.Sprint(want) {
+	if want := map[string]int{"secure-delete": 1, "automerge": 0, "crisismerge": 64, "usermerge": 16, "deletemerge": 0}; fmt.Sprint(settings) != fmt.Sprint(want) {
 		t.Fatalf("search index settings %v, want %v", settings, want)
 	}
 	createSearchTicket(t, db, "Druckerproblem im Büro", "Der Toner ist leer")

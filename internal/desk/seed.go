@@ -43,12 +43,27 @@ func (d *Desk) seed(ctx context.Context, n int, statuses []ticket.Status, progre
 	p := d.Policy()
 	words := seedWords()
 	const batch = 5000
-	return d.seedParallel(n, batch, 1, progress, func(rng *rand.Rand, c, k, w, writers int) error {
+	err := d.seedParallel(n, batch, 1, progress, func(rng *rand.Rand, c, k, w, writers int) error {
 		if err := d.seedChunk(ctx, p, rng, words, statuses, c*batch, k, n, w, writers); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
 		return nil
 	})
+	return d.seeded(ctx, err)
+}
+
+// seeded finishes a seed that ended with err: the tickets came in a few
+// large transactions, not over the months they are dated in, so the
+// search index is merged as the background merger would have merged it
+// meanwhile.
+func (d *Desk) seeded(ctx context.Context, err error) error {
+	if err != nil {
+		return err
+	}
+	if err := d.db.OptimizeSearchIndex(ctx); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	return nil
 }
 
 // seedWords are the words fake messages are made of.

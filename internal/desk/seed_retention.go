@@ -62,7 +62,7 @@ func (d *Desk) SeedExpired(ctx context.Context, n int, progress func(done int)) 
 	}
 	words := seedWords()
 	base := d.clock.Now().Add(-ExpiredAge)
-	return d.seedParallel(n, expiredBatch, 7, progress, func(rng *rand.Rand, c, k, w, writers int) error {
+	err := d.seedParallel(n, expiredBatch, 7, progress, func(rng *rand.Rand, c, k, w, writers int) error {
 		// Each chunk happened a second after the one before.
 		at := base.Add(time.Duration(c) * time.Second)
 		if err := d.seedExpiredChunk(ctx, p, rt, rng, words, at, c*expiredBatch, k, n, w, writers); err != nil {
@@ -70,6 +70,7 @@ func (d *Desk) SeedExpired(ctx context.Context, n int, progress func(done int)) 
 		}
 		return nil
 	})
+	return d.seeded(ctx, err)
 }
 
 // seedExpiredChunk writes expired tickets from..from+k in one transaction

@@ -380,9 +380,11 @@ func (tx *Tx) purgeContent(ids []int64, deleting bool) (map[int64]Removed, []str
 		return nil, nil, fmt.Errorf("delete search entries: %w", err)
 	}
 	indexed, _ := res.RowsAffected()
-	if rb := tx.rebuilding(); rb != nil {
+	if cursor, rebuilding, err := tx.rebuildCursor(); err != nil {
+		return nil, nil, fmt.Errorf("delete search entries: %w", err)
+	} else if rebuilding {
 		if _, err := tx.exec(`DELETE FROM message_search_new WHERE rowid IN (SELECT `+tx.d.searchRow("id")+` FROM messages WHERE ticket_id IN `+in+` AND id <= ?)`,
-			append(args[:len(args):len(args)], rb.cursor)...); err != nil {
+			append(args[:len(args):len(args)], cursor)...); err != nil {
 			return nil, nil, fmt.Errorf("delete search entries: %w", err)
 		}
 	}

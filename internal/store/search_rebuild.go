@@ -2,18 +2,21 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
-	"sync/atomic"
+	"strconv"
+
+	"frist/internal/fault"
 )
 
-// searchRebuild is a rebuild of the SQLite search index in progress (see
-// RebuildSearchIndex): the messages up to cursor are in
-// message_search_new, and write transactions keep that part current.
-// Only write transactions, one at a time, read or change it.
-type searchRebuild struct {
-	cursor int64
-}
+// rebuildCursorKey is the setting that marks a rebuild of the SQLite
+// search index in progress (see RebuildSearchIndex): the messages up to
+// the id it holds are in message_search_new, and write transactions keep
+// that part current. It lives in the database, not in this process, so
+// that the writes of another process on the same file (frist retention
+// run beside the server) do too.
+const rebuildCursorKey = "search_rebuild_cursor"
 
 // rebuildStep is how many messages one step of a rebuild indexes: a few
 // milliseconds of the writer.
@@ -56,10 +59,8 @@ func (db *DB) RebuildSearchIndex(ctx context.Context, progress func(step int)) (
 				return err
 			}
 		}
-		db.rebuild.Store(&searchRebuild{})
-		return nil
+		return tx.SetSetting(rebuildCursorKey, "0")
 	}); err != nil {
-		db.rebuild.Store(nil)
 		return fmt.Errorf("rebuild search index: %w", err)
 	}
 	swapped := false
@@ -69,20 +70,24 @@ func (db *DB) RebuildSearchIndex(ctx context.Context, progress func(step int)) (
 		}
 		// Abandoned half-way: the old index is complete and stays.
 		aerr := db.WriteBackground(context.WithoutCancel(ctx), func(tx *Tx) error {
-			db.rebuild.Store(nil)
-			_, err := tx.tx.ExecContext(tx.ctx, `DROP TABLE IF EXISTS message_search_new`)
-			return err
+			return dropRebuild(tx.ctx, tx.tx)
 		})
 		err = errors.Join(err, aerr)
 	}()
 	step := 0
 	for !swapped {
 		err := db.WriteBackground(ctx, func(tx *Tx) error {
-			r := db.rebuild.Load()
+			cursor, ok, err := tx.rebuildCursor()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return errors.New("the rebuild was abandoned meanwhile")
+			}
 			var last int64
 			var n int
 			if err := tx.queryRow(`SELECT COALESCE(max(id), 0), count(*) FROM (SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT ?)`,
-				r.cursor, rebuildStep).Scan(&last, &n); err != nil {
+				cursor, rebuildStep).Scan(&last, &n); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -91,7 +96,7 @@ func (db *DB) RebuildSearchIndex(ctx context.Context, progress func(step int)) (
 						CASE WHEN m.id = (SELECT min(f.id) FROM messages f WHERE f.ticket_id = m.ticket_id) THEN t.subject ELSE '' END,
 						m.body
 					FROM messages m JOIN tickets t ON t.id = m.ticket_id
-					WHERE m.id > ? AND m.id <= ? ORDER BY m.id`, r.cursor, last); err != nil {
+					WHERE m.id > ? AND m.id <= ? ORDER BY m.id`, cursor, last); err != nil {
 					return err
 				}
 				// Each step adds a segment; merging as they come keeps
@@ -100,7 +105,9 @@ func (db *DB) RebuildSearchIndex(ctx context.Context, progress func(step int)) (
 				if _, err := tx.exec(`INSERT INTO message_search_new (message_search_new, rank) VALUES ('merge', ?)`, mergeStepPages); err != nil {
 					return err
 				}
-				r.cursor = last
+				if err := tx.SetSetting(rebuildCursorKey, strconv.FormatInt(last, 10)); err != nil {
+					return err
+				}
 			}
 			if n == rebuildStep {
 				return nil
@@ -114,7 +121,9 @@ func (db *DB) RebuildSearchIndex(ctx context.Context, progress func(step int)) (
 					return err
 				}
 			}
-			db.rebuild.Store(nil)
+			if _, err := tx.exec(`DELETE FROM settings WHERE key = ?`, rebuildCursorKey); err != nil {
+				return err
+			}
 			swapped = true
 			return nil
 		})
@@ -175,13 +184,31 @@ func (db *DB) OptimizeSearchIndex(ctx context.Context) error {
 	})
 }
 
-// rebuilding returns the search index rebuild in progress, if any.
-func (tx *Tx) rebuilding() *searchRebuild {
-	if tx.db == nil || tx.db.rebuild == nil {
-		return nil
+// rebuildCursor returns the id up to which a search index rebuild in
+// progress has indexed the messages, and whether one is.
+func (tx *Tx) rebuildCursor() (int64, bool, error) {
+	if tx.d != sqliteDialect {
+		return 0, false, nil
 	}
-	return tx.db.rebuild.Load()
+	v, err := tx.Setting(rebuildCursorKey)
+	if fault.Code(err) == fault.NotFound {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	cursor, err := strconv.ParseInt(v, 10, 64)
+	return cursor, true, err
 }
 
-// rebuildState is the DB's share of RebuildSearchIndex.
-type rebuildState = atomic.Pointer[searchRebuild]
+// dropRebuild discards a search index rebuild: the new index and its
+// cursor. The old index is complete and stays.
+func dropRebuild(ctx context.Context, tx interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}) error {
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS message_search_new`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, rebuildCursorKey)
+	return err
+}

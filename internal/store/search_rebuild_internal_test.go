@@ -11,8 +11,8 @@ import (
 )
 
 // A rebuild of the search index ends with exactly the messages left, also
-// those written and deleted while it ran, and leaves no old or half-built
-// index behind.
+// those written and deleted while it ran, by this process or another, and
+// leaves no old or half-built index behind.
 func TestRebuildSearchIndex(t *testing.T) {
 	defer func(n int) { rebuildStep = n }(rebuildStep)
 	rebuildStep = 2
@@ -31,7 +31,14 @@ func TestRebuildSearchIndex(t *testing.T) {
 		}
 		return tk
 	}
-	remove := func(tk *ticket.Ticket) {
+	// Another process on the same file, like frist retention run beside
+	// the server.
+	other, err := Open(ctx, db.path, db.clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	remove := func(db *DB, tk *ticket.Ticket) {
 		t.Helper()
 		if err := db.Write(ctx, func(tx *Tx) error {
 			_, _, err := tx.DeleteTickets([]int64{tk.ID})
@@ -53,14 +60,14 @@ func TestRebuildSearchIndex(t *testing.T) {
 		tickets = append(tickets, create(fmt.Sprintf("wort%d", i)))
 	}
 	for _, tk := range tickets[:8] {
-		remove(tk)
+		remove(db, tk)
 	}
 	steps := 0
-	err := db.RebuildSearchIndex(ctx, func(step int) {
+	err = db.RebuildSearchIndex(ctx, func(step int) {
 		steps++
 		switch step {
 		case 1: // indexed already: must leave the new index too
-			remove(tickets[8])
+			remove(other, tickets[8])
 		case 2: // after the cursor: the rebuild must pick it up
 			create("neuwort")
 		}

@@ -57,7 +57,6 @@ type DB struct {
 	waiting     *atomic.Int32  // write transactions waiting to begin
 	foreground  *atomic.Uint64 // write transactions committed, not background ones
 	prepared    *statements    // SQLite: the writer's statements, kept across transactions
-	rebuild     *rebuildState  // SQLite: a search index rebuild in progress
 }
 
 // statements keeps the writer connection's prepared statements across
@@ -213,7 +212,7 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 	}
 	checkpointer.SetMaxOpenConns(1)
 	gate, paused := &writeGate{}, new(atomic.Int32)
-	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, gate: gate, checkpoints: &checkpoints{db: checkpointer, gate: gate, pause: paused, path: path}, paused: paused, waiting: new(atomic.Int32), foreground: new(atomic.Uint64), prepared: &statements{m: map[string]*sql.Stmt{}}, rebuild: new(rebuildState)}
+	db := &DB{writer: writer, reader: reader, clock: clk, dialect: sqliteDialect, path: path, gate: gate, checkpoints: &checkpoints{db: checkpointer, gate: gate, pause: paused, path: path}, paused: paused, waiting: new(atomic.Int32), foreground: new(atomic.Uint64), prepared: &statements{m: map[string]*sql.Stmt{}}}
 	if err := writer.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -581,10 +580,11 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	if db.dialect == sqliteDialect {
 		// A search index rebuild the last process left unfinished: a new
 		// index not swapped in yet, or an old one not yet deleted.
-		for _, q := range []string{`DROP TABLE IF EXISTS message_search_new`, `DROP TABLE IF EXISTS message_search_old`} {
-			if _, err := conn.ExecContext(ctx, q); err != nil {
-				return applied, fmt.Errorf("migrate: %w", err)
-			}
+		if err := dropRebuild(ctx, conn); err != nil {
+			return applied, fmt.Errorf("migrate: %w", err)
+		}
+		if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS message_search_old`); err != nil {
+			return applied, fmt.Errorf("migrate: %w", err)
 		}
 	}
 	return applied, nil
@@ -779,13 +779,19 @@ func (tx *Tx) Savepoint(name string, fn func() error) error {
 
 // flushIndex writes the pending search index rows.
 func (tx *Tx) flushIndex() error {
-	rb := tx.rebuilding()
+	if len(tx.index) == 0 {
+		return nil
+	}
+	cursor, rebuilding, err := tx.rebuildCursor()
+	if err != nil {
+		return fmt.Errorf("index message: %w", err)
+	}
 	for _, r := range tx.index {
 		if _, err := tx.exec(tx.d.indexInsert, tx.d.indexArgs(r)...); err != nil {
 			return fmt.Errorf("index message: %w", err)
 		}
 		// A rebuild that has passed this message's id would miss it.
-		if rb != nil && r.rowid <= rb.cursor {
+		if rebuilding && r.rowid <= cursor {
 			if _, err := tx.exec(`INSERT INTO message_search_new (rowid, subject, body) VALUES (?, ?, ?)`, tx.d.indexArgs(r)...); err != nil {
 				return fmt.Errorf("index message: %w", err)
 			}

@@ -142,27 +142,29 @@ func (db *DB) RebuildSearchIndex(ctx context.Context, progress func(step int)) (
 	return nil
 }
 
-// dropOldSearchIndex deletes the index a rebuild replaced: its pages
-// first, a few at a time (secure_delete overwrites each), then the table.
+// dropOldSearchIndex deletes the index a rebuild replaced: the rows of
+// its large shadow tables first, a few at a time (secure_delete
+// overwrites each freed page), then the table.
 func (db *DB) dropOldSearchIndex(ctx context.Context) error {
 	var exists int
 	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'message_search_old'`).Scan(&exists); err != nil || exists == 0 {
 		return err
 	}
-	for {
-		var n int64
-		if err := db.WriteBackground(ctx, func(tx *Tx) error {
-			res, err := tx.exec(`DELETE FROM message_search_old_data WHERE id IN (SELECT id FROM message_search_old_data LIMIT 64)`)
-			if err != nil {
+	for _, step := range []string{
+		`DELETE FROM message_search_old_data WHERE id IN (SELECT id FROM message_search_old_data LIMIT 64)`,
+		`DELETE FROM message_search_old_docsize WHERE id IN (SELECT id FROM message_search_old_docsize LIMIT 2000)`,
+	} {
+		for n := int64(1); n > 0; {
+			if err := db.WriteBackground(ctx, func(tx *Tx) error {
+				res, err := tx.exec(step)
+				if err != nil {
+					return err
+				}
+				n, err = res.RowsAffected()
+				return err
+			}); err != nil {
 				return err
 			}
-			n, err = res.RowsAffected()
-			return err
-		}); err != nil {
-			return err
-		}
-		if n == 0 {
-			break
 		}
 	}
 	return db.WriteBackground(ctx, func(tx *Tx) error {

@@ -18,6 +18,7 @@ type fileDeleter struct {
 	log   *slog.Logger
 	queue chan []string
 	wg    sync.WaitGroup
+	once  sync.Once
 
 	mu      sync.Mutex
 	done    []string // removed, still queued in the database
@@ -67,8 +68,9 @@ func (f *fileDeleter) take() []string {
 
 // finish waits until every file handed over is handled and returns the
 // keys of those removed since the last take and the number removed in all.
+// It may be called again.
 func (f *fileDeleter) finish() ([]string, int) {
-	close(f.queue)
+	f.once.Do(func() { close(f.queue) })
 	f.wg.Wait()
 	return f.take(), f.removed
 }

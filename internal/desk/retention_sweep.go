@@ -207,12 +207,7 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 	// intake waits for); files of a transaction are deleted beside the
 	// sweep after its commit and leave the queue in a later one.
 	files := startFileDeleter(d.files, d.log)
-	finished := false
-	defer func() {
-		if !finished {
-			files.finish()
-		}
-	}()
+	defer files.finish()
 	var seen uint64
 	var held, waited time.Duration
 	for {
@@ -271,7 +266,6 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 			progress(run.Deleted + run.Anonymised + run.Restricted + run.Rescheduled)
 		}
 	}
-	finished = true
 	done, removed := files.finish()
 	run.Files = removed
 	if run.Removed.SearchIndex > 0 || len(done) > 0 {

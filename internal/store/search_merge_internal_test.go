@@ -264,7 +264,7 @@ func createSearchTicket(t *testing.T, db *DB, subject, body string) *ticket.Tick
 		Subject: subject, Language: "de", Customer: ticket.Customer{Name: "Erika Mustermann", Email: "erika@example.org", Language: "de"},
 		FirstResponseDue: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), NoticeVersion: "1"}
 	err := db.Write(context.Background(), func(tx *Tx) error {
-		return tx.CreateTicket(&NewTicket{Ticket: tk, Body: body, StatusHash: "h",
+		return tx.CreateTicket(&NewTicket{Ticket: tk, Body: body, StatusHash: "status " + subject + " " + body,
 			Consent: privacy.Consent{NoticeVersion: "1", NoticeHash: "h", Language: "de", Accepted: true}, LegalBasis: privacy.BasisContract})
 	})
 	if err != nil {

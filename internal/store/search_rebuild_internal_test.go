@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
-	"frist/internal/privacy"
 	"frist/internal/ticket"
 )
 
@@ -20,16 +18,7 @@ func TestRebuildSearchIndex(t *testing.T) {
 	db := migratedSearchDB(t)
 	create := func(word string) *ticket.Ticket {
 		t.Helper()
-		tk := &ticket.Ticket{RequestType: "general_question", Department: "support", Status: ticket.New, Priority: ticket.Normal,
-			Subject: "Rechnung " + word, Language: "de", Customer: ticket.Customer{Name: "Erika Mustermann", Email: "erika@example.org", Language: "de"},
-			FirstResponseDue: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), NoticeVersion: "1"}
-		if err := db.Write(ctx, func(tx *Tx) error {
-			return tx.CreateTicket(&NewTicket{Ticket: tk, Body: "Lieferung " + word, StatusHash: "status-" + word,
-				Consent: privacy.Consent{NoticeVersion: "1", NoticeHash: "h", Language: "de", Accepted: true}, LegalBasis: privacy.BasisContract})
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return tk
+		return createSearchTicket(t, db, "Rechnung "+word, "Lieferung "+word)
 	}
 	// Another process on the same file, like frist retention run beside
 	// the server.

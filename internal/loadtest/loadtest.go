@@ -64,6 +64,10 @@ type Result struct {
 	P50        float64 `json:"p50_ms"`
 	P95        float64 `json:"p95_ms"`
 	P99        float64 `json:"p99_ms"`
+	// SendLagP99 (open-loop runs): the p99 of how late calls were
+	// started after their scheduled moment, which their latency includes:
+	// the load generator's own delay on a busy machine.
+	SendLagP99 float64 `json:"send_lag_p99_ms,omitempty"`
 	// P99Windows: the p99 of the requests scheduled in each window of
 	// WindowSeconds, in order, to see when latency rose.
 	P99Windows         []float64 `json:"p99_ms_windows,omitempty"`

@@ -26,6 +26,7 @@ func MeasureRate(ctx context.Context, rate float64, stop <-chan struct{}, do fun
 	var (
 		mu        sync.Mutex
 		durations []time.Duration
+		lags      []time.Duration
 		windows   [][]time.Duration
 		failed    int
 		wg        sync.WaitGroup
@@ -50,11 +51,13 @@ loop:
 		for ; !start.Add(time.Duration(i) * interval).After(time.Now()); i++ {
 			n, scheduled := i, start.Add(time.Duration(i)*interval)
 			wg.Go(func() {
+				lag := time.Since(scheduled)
 				err := do(ctx, n)
 				d := time.Since(scheduled)
 				w := int(scheduled.Sub(start) / WindowSeconds / time.Second)
 				mu.Lock()
 				durations = append(durations, d)
+				lags = append(lags, lag)
 				for len(windows) <= w {
 					windows = append(windows, nil)
 				}
@@ -69,12 +72,14 @@ loop:
 	sending := time.Since(start)
 	wg.Wait()
 	slices.Sort(durations)
+	slices.Sort(lags)
 	res := Result{
-		Requests: len(durations),
-		Errors:   failed,
-		P50:      Percentile(durations, 50),
-		P95:      Percentile(durations, 95),
-		P99:      Percentile(durations, 99),
+		SendLagP99: Percentile(lags, 99),
+		Requests:   len(durations),
+		Errors:     failed,
+		P50:        Percentile(durations, 50),
+		P95:        Percentile(durations, 95),
+		P99:        Percentile(durations, 99),
 	}
 	for _, w := range windows {
 		slices.Sort(w)

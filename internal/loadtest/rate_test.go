@@ -29,4 +29,9 @@ func TestMeasureRateOpenLoop(t *testing.T) {
 	if res.P50 < 50 {
 		t.Fatalf("p50 %.1f ms, want at least the call's 50 ms", res.P50)
 	}
+	// Calls start on schedule, not after the previous one: a call started
+	// only when one before it returned would be 50 ms late or more.
+	if res.SendLagP99 >= 50 {
+		t.Fatalf("send lag p99 %.1f ms: calls waited for each other", res.SendLagP99)
+	}
 }

@@ -140,6 +140,31 @@ func (db *DB) Pace(ctx context.Context, seen *uint64, held time.Duration) error 
 	}
 }
 
+// pacer carries Pace's state from one background transaction to the next.
+type pacer struct {
+	seen         uint64        // ForegroundWrites at the last pause
+	held, waited time.Duration // the last transaction's hold of the writer, and its wait for it
+}
+
+// writePaced runs fn in a background write transaction after the pause
+// Pace asks for after the previous one: the time it waited for the writer
+// counts towards that pause, as the writer was the others' meanwhile.
+func (db *DB) writePaced(ctx context.Context, p *pacer, fn func(tx *Tx) error) error {
+	if err := db.Pace(ctx, &p.seen, p.held-p.waited); err != nil {
+		return err
+	}
+	began := time.Now()
+	var start time.Time
+	err := db.WriteBackground(ctx, func(tx *Tx) error {
+		start = time.Now()
+		return fn(tx)
+	})
+	if !start.IsZero() {
+		p.held, p.waited = time.Since(start), start.Sub(began)
+	}
+	return err
+}
+
 // IsPostgres reports whether dsn names a PostgreSQL database.
 func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")

@@ -40,11 +40,12 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		fs.IntVar(&seed, "seed", 0, "instead of a load test: fill the database in --data-dir with N fake tickets (server stopped)")
 		fs.BoolVar(&seedOpen, "seed-open", false, "with --seed: every ticket new or open, with running SLA clocks (the breach job's worst case)")
 		fs.BoolVar(&seedExp, "seed-expired", false, "with --seed: closed tickets whose retention is due now, each with three messages and an attached file (for the retention scenario)")
-		fs.StringVar(&scenario, "scenario", "intake", "intake (POST /api/v1/requests), queue (GET /api/v1/tickets), search (GET /api/v1/search), fanout (event streams), broadcast-server (the fanout baseline, serving until stopped) or retention (the sweeper on --data-dir under intake load)")
-		fs.Float64Var(&ret.rate, "rate", 200, "retention scenario: intake requests per second, sent on schedule")
+		fs.StringVar(&scenario, "scenario", "intake", "intake (POST /api/v1/requests), rate (intake sent on schedule at --rate), queue (GET /api/v1/tickets), search (GET /api/v1/search), fanout (event streams), broadcast-server (the fanout baseline, serving until stopped) or retention (the sweeper on --data-dir under intake load)")
+		fs.Float64Var(&ret.rate, "rate", 200, "rate and retention scenarios: intake requests per second, sent on schedule")
+		fs.BoolVar(&ret.separate, "separate-client", false, "retention scenario: send the intake load from a child process (the rate scenario) instead of the measuring process")
 		fs.StringVar(&ret.trace, "trace", "", "retention scenario: write a Go execution trace of 10 s of the sweep to this file (go tool trace)")
 		fs.IntVar(&ret.traceAt, "trace-at", 0, "retention scenario: seconds into the sweep the trace starts; -1: once 99 % of the tickets are swept")
-		fs.IntVar(&ret.seconds, "seconds", 20, "retention scenario: seconds of intake load measured without the sweep")
+		fs.IntVar(&ret.seconds, "seconds", 20, "retention scenario: seconds of intake load measured without the sweep; rate scenario: seconds measured, 0: until standard input ends")
 		fs.StringVar(&token, "token", m.Getenv("FRIST_TOKEN"), "API token for the queue and search scenarios (FRIST_TOKEN)")
 		fs.StringVar(&query, "query", "", "search words for the search scenario")
 		fs.StringVar(&department, "department", "support", "department of the queue scenario")
@@ -66,6 +67,9 @@ func (m *Main) loadtest(ctx context.Context, args []string) error {
 		return m.seed(ctx, cfg, seed, seedOpen)
 	}
 	switch scenario {
+	case "rate":
+		ret.seed = o.Seed
+		return m.rateScenario(ctx, o.Target, ret)
 	case "retention":
 		ret.seed = o.Seed
 		return m.retentionScenario(ctx, cfg, ret)

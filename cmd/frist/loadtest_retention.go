@@ -23,11 +23,12 @@ import (
 
 // retentionOptions configures the retention scenario.
 type retentionOptions struct {
-	rate    float64 // intake requests per second
-	seconds int     // seconds of intake load measured without the sweep
-	seed    uint64  // seed of the request generator
-	trace   string  // file for a Go execution trace of 10 s of the sweep
-	traceAt int     // seconds into the sweep the trace starts; negative: at 99 % swept
+	rate     float64 // intake requests per second
+	seconds  int     // seconds of intake load measured without the sweep
+	seed     uint64  // seed of the request generator
+	trace    string  // file for a Go execution trace of 10 s of the sweep
+	traceAt  int     // seconds into the sweep the trace starts; negative: at 99 % swept
+	separate bool    // send the intake load from a child process
 }
 
 // retentionResult is the retention scenario's one-line JSON report.
@@ -54,7 +55,11 @@ type retentionResult struct {
 	IntakeRequestsDuring int     `json:"intake_requests_during"`
 	IntakeP50During      float64 `json:"intake_p50_ms_during"`
 	IntakeP99During      float64 `json:"intake_p99_ms_during"`
-	IntakeP99Ratio       float64 `json:"intake_p99_ratio"`
+	// The load generator's p99 delay in starting requests (included in
+	// the latencies), without and during the sweep.
+	SendLagP99       float64 `json:"send_lag_p99_ms"`
+	SendLagP99During float64 `json:"send_lag_p99_ms_during"`
+	IntakeP99Ratio   float64 `json:"intake_p99_ratio"`
 	// IntakeP99Windows: intake p99 in each 5-s window during the sweep.
 	IntakeP99Windows []float64 `json:"intake_p99_ms_windows_during"`
 	SweepVsBaseline  float64   `json:"sweep_vs_baseline"`
@@ -84,11 +89,12 @@ func (m *Main) seedExpired(ctx context.Context, cfg config.Config, n int) error 
 }
 
 // retentionScenario measures the retention sweeper on the data in cfg
-// (seeded with --seed N --seed-expired, server stopped), in one process:
-// first plain SQLite deleting as many messages with their search entries
-// in a scratch database (the baseline), then an open-loop intake load at
-// o.rate against Frist's HTTP server on this data for o.seconds, then the
-// same load while the sweeper deletes everything due, until it is done.
+// (seeded with --seed N --seed-expired, server stopped): first plain
+// SQLite deleting as many messages with their search entries in a scratch
+// database (the baseline), then an open-loop intake load at o.rate
+// against Frist's HTTP server on this data for o.seconds, then the same
+// load while the sweeper deletes everything due, until it is done (see
+// startIntakeLoad for where the load comes from).
 func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o retentionOptions) error {
 	if o.rate <= 0 || o.seconds <= 0 {
 		return errors.New("--rate and --seconds must be positive")
@@ -147,37 +153,22 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 		defer cancel()
 		srv.Shutdown(sctx)
 	}()
-	client := loadtest.NewClient(256)
-	defer client.CloseIdleConnections()
-	post, err := loadtest.IntakePoster(ctx, client, cfg.BaseURL, o.seed, 10000)
+	fmt.Fprintf(m.Stderr, "intake at %.0f/s for %d s without the sweep\n", o.rate, o.seconds)
+	stopLoad, err := m.startIntakeLoad(ctx, cfg.BaseURL, o, o.seconds)
 	if err != nil {
 		return err
 	}
-	after := func(d time.Duration) <-chan struct{} {
-		c := make(chan struct{})
-		time.AfterFunc(d, func() { close(c) })
-		return c
-	}
-	// A short warm-up opens the connections; it is not reported.
-	if _, err := loadtest.MeasureRate(ctx, o.rate, after(2*time.Second), post); err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stderr, "intake at %.0f/s for %d s without the sweep\n", o.rate, o.seconds)
-	without, err := loadtest.MeasureRate(ctx, o.rate, after(time.Duration(o.seconds)*time.Second), post)
+	without, err := stopLoad()
 	if err != nil {
 		return err
 	}
 	res.IntakeRequests, res.IntakeP50, res.IntakeP99 = without.Requests, without.P50, without.P99
 
 	fmt.Fprintf(m.Stderr, "intake at %.0f/s while the sweeper runs\n", o.rate)
-	stop := make(chan struct{})
-	var during loadtest.Result
-	var duringErr error
-	loadDone := make(chan struct{})
-	go func() {
-		during, duringErr = loadtest.MeasureRate(ctx, o.rate, stop, post)
-		close(loadDone)
-	}()
+	stopLoad, err = m.startIntakeLoad(ctx, cfg.BaseURL, o, 0)
+	if err != nil {
+		return err
+	}
 	// The trace starts traceAt seconds into the sweep, or with a negative
 	// traceAt once 99 % of the tickets are swept (to see the compaction).
 	var traceMu sync.Mutex
@@ -209,7 +200,7 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 	}
 	start := time.Now()
 	lastBatch, lastPrint := start, start
-	run, err := d.RunRetention(ctx, nil, func(done int) {
+	progress := func(done int) {
 		lastBatch = time.Now()
 		if o.trace != "" && o.traceAt < 0 && done >= res.TicketsDue*99/100 {
 			go startTrace()
@@ -218,10 +209,10 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 			lastPrint = lastBatch
 			fmt.Fprintf(m.Stderr, "swept %d tickets (%.0f/s)\n", done, float64(done)/lastBatch.Sub(start).Seconds())
 		}
-	})
+	}
+	run, err := d.RunRetention(ctx, nil, progress)
 	end := time.Now()
-	close(stop)
-	<-loadDone
+	during, duringErr := stopLoad()
 	if err != nil {
 		return err
 	}
@@ -235,6 +226,7 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 	res.SweepTicketsPerS = round2(float64(res.SweepTickets) / end.Sub(start).Seconds())
 	res.IntakeRequestsDuring, res.IntakeP50During, res.IntakeP99During = during.Requests, during.P50, during.P99
 	res.IntakeP99Windows = during.P99Windows
+	res.SendLagP99, res.SendLagP99During = without.SendLagP99, during.SendLagP99
 	if res.IntakeP99 > 0 {
 		res.IntakeP99Ratio = round2(res.IntakeP99During / res.IntakeP99)
 	}

@@ -29,26 +29,15 @@ func (m *Main) rateScenario(ctx context.Context, target string, o retentionOptio
 	if o.rate <= 0 || o.seconds < 0 {
 		return errors.New("--rate must be positive and --seconds not negative")
 	}
-	client := loadtest.NewClient(256)
-	defer client.CloseIdleConnections()
-	post, err := loadtest.IntakePoster(ctx, client, target, o.seed, 10000)
+	stop, err := m.startInlineLoad(ctx, target, o, o.seconds)
 	if err != nil {
 		return err
 	}
-	if _, err := loadtest.MeasureRate(ctx, o.rate, after(2*time.Second), post); err != nil {
-		return err
-	}
-	stop := after(time.Duration(o.seconds) * time.Second)
-	if o.seconds == 0 {
-		c := make(chan struct{})
-		go func() {
-			io.Copy(io.Discard, m.Stdin)
-			close(c)
-		}()
-		stop = c
-	}
 	fmt.Fprintf(m.Stderr, "%s%.0f/s\n", measuringPrefix, o.rate)
-	res, err := loadtest.MeasureRate(ctx, o.rate, stop, post)
+	if o.seconds == 0 {
+		io.Copy(io.Discard, m.Stdin)
+	}
+	res, err := stop()
 	if err != nil {
 		return err
 	}
@@ -144,31 +133,26 @@ func (m *Main) startInlineLoad(ctx context.Context, target string, o retentionOp
 	if _, err := loadtest.MeasureRate(ctx, o.rate, after(2*time.Second), post); err != nil {
 		return nil, err
 	}
-	stop := make(chan struct{})
-	var timed <-chan struct{}
+	// The measurement ends after seconds, or with seconds 0 when the
+	// returned func is called.
+	var end <-chan struct{}
+	stop := func() {}
 	if seconds > 0 {
-		timed = after(time.Duration(seconds) * time.Second)
+		end = after(time.Duration(seconds) * time.Second)
+	} else {
+		c := make(chan struct{})
+		end, stop = c, func() { close(c) }
 	}
 	var res loadtest.Result
 	var resErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s := make(chan struct{})
-		go func() {
-			select {
-			case <-stop:
-			case <-timed:
-			}
-			close(s)
-		}()
-		res, resErr = loadtest.MeasureRate(ctx, o.rate, s, post)
+		res, resErr = loadtest.MeasureRate(ctx, o.rate, end, post)
 		client.CloseIdleConnections()
 	}()
 	return func() (loadtest.Result, error) {
-		if seconds == 0 {
-			close(stop)
-		}
+		stop()
 		<-done
 		return res, resErr
 	}, nil

@@ -29,6 +29,11 @@ func TestLoadtestRate(t *testing.T) {
 	if res.Requests < 30 || res.Requests > 50 || res.Errors != 0 || res.P99 <= 0 || res.SendLagP99 < 0 {
 		t.Fatalf("rate scenario: %s", out)
 	}
+	// With --seconds 0 it measures until standard input ends: here at once.
+	out, err = run(t, "", "loadtest", "--scenario", "rate", "--target", s.URL, "--rate", "40", "--seconds", "0")
+	if err != nil || json.Unmarshal([]byte(out), &res) != nil || res.Errors != 0 || res.Requests > 5 {
+		t.Fatalf("rate scenario until end of input: %s %v", out, err)
+	}
 	for _, args := range [][]string{{"--rate", "0"}, {"--rate", "10", "--seconds", "-1"}} {
 		if out, err := run(t, "", append([]string{"loadtest", "--scenario", "rate", "--target", s.URL}, args...)...); err == nil {
 			t.Errorf("%v accepted: %s", args, out)

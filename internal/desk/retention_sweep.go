@@ -208,21 +208,14 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 	// sweep after its commit and leave the queue in a later one.
 	files := startFileDeleter(d.files, d.log)
 	defer files.finish()
-	var seen uint64
-	var held, waited time.Duration
+	// The pause after each transaction leaves intake half of the writer.
+	var pace store.Pacer
 	for {
-		// The writer was the others' while this sweeper waited for it:
-		// that counts towards the pause that leaves them half of it.
-		if err := d.db.Pace(ctx, &seen, held-waited); err != nil {
-			return run, err
-		}
 		var n int
 		var keys []string
-		began := time.Now()
-		var start time.Time // when the writer was ours
 		done := files.take()
-		err := d.db.WriteBackground(ctx, func(tx *store.Tx) error {
-			start = time.Now()
+		err := d.db.WritePaced(ctx, &pace, func(tx *store.Tx) error {
+			start := time.Now() // the writer is ours
 			rdf := trace.StartRegion(ctx, "done-files")
 			err := tx.DoneFileDeletions(done)
 			rdf.End()
@@ -257,7 +250,6 @@ func (d *Desk) sweepRetention(ctx context.Context, progress func(done int), forc
 		if err != nil {
 			return run, fmt.Errorf("retention sweep: %w", err)
 		}
-		held, waited = time.Since(start), start.Sub(began)
 		files.add(keys)
 		if n == 0 {
 			break

@@ -75,9 +75,9 @@ func (db *DB) RebuildSearchIndex(ctx context.Context, progress func(step int)) (
 		err = errors.Join(err, aerr)
 	}()
 	step := 0
-	var pace pacer
+	var pace Pacer
 	for !swapped {
-		err := db.writePaced(ctx, &pace, func(tx *Tx) error {
+		err := db.WritePaced(ctx, &pace, func(tx *Tx) error {
 			cursor, ok, err := tx.rebuildCursor()
 			if err != nil {
 				return err
@@ -146,7 +146,7 @@ func (db *DB) RebuildSearchIndex(ctx context.Context, progress func(step int)) (
 // dropOldSearchIndex deletes the index a rebuild replaced: the rows of
 // its large shadow tables first, a few at a time (secure_delete
 // overwrites each freed page), then the table.
-func (db *DB) dropOldSearchIndex(ctx context.Context, pace *pacer) error {
+func (db *DB) dropOldSearchIndex(ctx context.Context, pace *Pacer) error {
 	var exists int
 	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'message_search_old'`).Scan(&exists); err != nil || exists == 0 {
 		return err
@@ -156,7 +156,7 @@ func (db *DB) dropOldSearchIndex(ctx context.Context, pace *pacer) error {
 		`DELETE FROM message_search_old_docsize WHERE id IN (SELECT id FROM message_search_old_docsize LIMIT 2000)`,
 	} {
 		for n := int64(1); n > 0; {
-			if err := db.writePaced(ctx, pace, func(tx *Tx) error {
+			if err := db.WritePaced(ctx, pace, func(tx *Tx) error {
 				res, err := tx.exec(step)
 				if err != nil {
 					return err

@@ -140,16 +140,19 @@ func (db *DB) Pace(ctx context.Context, seen *uint64, held time.Duration) error 
 	}
 }
 
-// pacer carries Pace's state from one background transaction to the next.
-type pacer struct {
+// Pacer carries Pace's state from one background transaction of a long
+// job to the next (see WritePaced); its zero value starts without a pause.
+type Pacer struct {
 	seen         uint64        // ForegroundWrites at the last pause
 	held, waited time.Duration // the last transaction's hold of the writer, and its wait for it
 }
 
-// writePaced runs fn in a background write transaction after the pause
-// Pace asks for after the previous one: the time it waited for the writer
-// counts towards that pause, as the writer was the others' meanwhile.
-func (db *DB) writePaced(ctx context.Context, p *pacer, fn func(tx *Tx) error) error {
+// WritePaced runs fn in a background write transaction after the pause
+// Pace asks for after the previous one: as long as that one held the
+// writer, minus the time it waited for it, as the writer was the others'
+// meanwhile. Long jobs (the retention sweep, the search index rebuild)
+// leave intake about half of the writer this way.
+func (db *DB) WritePaced(ctx context.Context, p *Pacer, fn func(tx *Tx) error) error {
 	if err := db.Pace(ctx, &p.seen, p.held-p.waited); err != nil {
 		return err
 	}

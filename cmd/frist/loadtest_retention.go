@@ -200,7 +200,7 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 	}
 	start := time.Now()
 	lastBatch, lastPrint := start, start
-	progress := func(done int) {
+	run, err := d.RunRetention(ctx, nil, func(done int) {
 		lastBatch = time.Now()
 		if o.trace != "" && o.traceAt < 0 && done >= res.TicketsDue*99/100 {
 			go startTrace()
@@ -209,8 +209,7 @@ func (m *Main) retentionScenario(ctx context.Context, cfg config.Config, o reten
 			lastPrint = lastBatch
 			fmt.Fprintf(m.Stderr, "swept %d tickets (%.0f/s)\n", done, float64(done)/lastBatch.Sub(start).Seconds())
 		}
-	}
-	run, err := d.RunRetention(ctx, nil, progress)
+	})
 	end := time.Now()
 	during, duringErr := stopLoad()
 	if err != nil {

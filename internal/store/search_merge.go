@@ -45,18 +45,12 @@ func (m *searchMerger) start() {
 			if w := m.writes.Load(); w != seen {
 				seen = w
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				var fg uint64
-				var held time.Duration
+				var pace Pacer
 				for range mergeMaxSteps {
-					if m.db.Pace(ctx, &fg, held) != nil {
-						break
-					}
-					began := time.Now()
-					more, err := m.db.MergeSearchIndex(ctx, mergeStepPages)
+					more, err := m.db.MergeSearchIndex(ctx, &pace, mergeStepPages)
 					if err != nil || !more {
 						break
 					}
-					held = time.Since(began)
 				}
 				cancel()
 				// The steps' own commits do not count as new writes.
@@ -77,14 +71,15 @@ func (m *searchMerger) close() {
 
 // MergeSearchIndex merges segments of the SQLite search index in one step
 // of at most about pages pages, if a level holds four segments or more,
-// and reports whether it merged anything (more steps may follow). On
-// PostgreSQL it does nothing.
-func (db *DB) MergeSearchIndex(ctx context.Context, pages int) (bool, error) {
+// and reports whether it merged anything (more steps may follow). Steps
+// with the same pace pause between them (WritePaced). On PostgreSQL it
+// does nothing.
+func (db *DB) MergeSearchIndex(ctx context.Context, pace *Pacer, pages int) (bool, error) {
 	if db.dialect.name != sqliteDialect.name {
 		return false, nil
 	}
 	var before, after int64
-	err := db.WriteBackground(ctx, func(tx *Tx) error {
+	err := db.WritePaced(ctx, pace, func(tx *Tx) error {
 		if err := tx.queryRow(`SELECT total_changes()`).Scan(&before); err != nil {
 			return err
 		}

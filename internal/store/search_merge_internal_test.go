@@ -56,8 +56,9 @@ func TestMergeSearchIndex(t *testing.T) {
 		}
 	}
 	steps := 0
+	var pace Pacer
 	for {
-		merged, err := db.MergeSearchIndex(ctx, mergeStepPages)
+		merged, err := db.MergeSearchIndex(ctx, &pace, mergeStepPages)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"frist/internal/api"
 	"frist/internal/auth"
@@ -452,6 +453,48 @@ func leaks(res response, echo string) ([]string, string) {
 	return out, text
 }
 
+// pseudonymCode finds the codes of the pseudonyms a page shows: "Kunde
+// 7F3A9C", "Customer 7F3A9C", "kunde-7f3a9c@example.invalid".
+var pseudonymCode = regexp.MustCompile(`(?:Kunde|Customer|Agent|Mitarbeiter/in) ([0-9A-F]{6})\b|kunde-([0-9a-f]{6})@example\.invalid`)
+
+// foundByPseudonym reports whether every word of the query q begins the
+// code of a pseudonym that text shows. A trainee's search matches words
+// by their beginning in the masked text, so a query such as "11" finds a
+// ticket whose customer is "Kunde 11A3F2" (the codes come from a random
+// key): found through what the trainee is shown, not through a secret.
+func foundByPseudonym(text, q string) bool {
+	var codes []string
+	for _, m := range pseudonymCode.FindAllStringSubmatch(text, -1) {
+		codes = append(codes, strings.ToLower(m[1]+m[2]))
+	}
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for _, w := range words {
+		if !slices.ContainsFunc(codes, func(c string) bool { return strings.HasPrefix(c, w) }) {
+			return false
+		}
+	}
+	return len(words) > 0
+}
+
+func TestFoundByPseudonym(t *testing.T) {
+	for _, c := range []struct {
+		text, q string
+		want    bool
+	}{
+		{`<td>Kunde 11A3F2</td>`, "11** ****", true},
+		{`{"name":"Customer 11A3F2"}`, "11a3", true},
+		{`kunde-11a3f2@example.invalid`, "11", true},
+		{`<td>Kunde 7F3A9C</td>`, "11** ****", false},
+		{`<td>Kunde 11A3F2</td>`, "4111 11**", false}, // 4111 begins no code
+		{`<td>4111 11** **** 1111</td>`, "11", false}, // not a pseudonym
+		{`<td>Kunde 11A3F2</td>`, "**", false},
+	} {
+		if got := foundByPseudonym(c.text, c.q); got != c.want {
+			t.Errorf("foundByPseudonym(%q, %q) = %v", c.text, c.q, got)
+		}
+	}
+}
+
 // around returns the text around the first occurrence of s, for the
 // failure message.
 func around(body, s string) string {
@@ -504,7 +547,7 @@ func TestTraineeSeesNoMarker(t *testing.T) {
 			for _, s := range found {
 				t.Errorf("%s %s %s (%d) shows %q: …%s…", kind, r.method, r.path, res.status, s, around(text, s))
 			}
-			if r.echo != "" && strings.Contains(res.body, `"/tickets/`+e.number+`"`) && !slices.Contains(visible, r.echo) {
+			if r.echo != "" && strings.Contains(res.body, `"/tickets/`+e.number+`"`) && !slices.Contains(visible, r.echo) && !foundByPseudonym(text, r.echo) {
 				t.Errorf("%s search for %q finds the marker ticket", kind, r.echo)
 			}
 		}

@@ -12,9 +12,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"frist/internal/lowprio"
 )
 
 func main() {
+	// Background work runs on low-priority threads that hold Go
+	// processors while they wait for a core (package lowprio).
+	lowprio.ReserveProcs()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := NewMain()

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"frist/internal/lowprio"
 )
 
 // searchMerger keeps the SQLite search index compact in small steps. FTS5
@@ -31,7 +33,8 @@ const (
 
 func (m *searchMerger) start() {
 	m.stop, m.done = make(chan struct{}), make(chan struct{})
-	go func() {
+	// On a background thread, like the checkpointer (package lowprio).
+	lowprio.Go(func() {
 		defer close(m.done)
 		t := time.NewTicker(mergeEvery)
 		defer t.Stop()
@@ -57,7 +60,7 @@ func (m *searchMerger) start() {
 				seen = max(seen, m.writes.Load())
 			}
 		}
-	}()
+	})
 }
 
 func (m *searchMerger) close() {

@@ -30,13 +30,14 @@ import (
 	"sync/atomic"
 	"time"
 
-	"frist/internal/clock"
-	"frist/internal/fault"
-
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	_ "modernc.org/sqlite"           // registers the "sqlite" driver
+
+	"frist/internal/clock"
+	"frist/internal/fault"
+	"frist/internal/lowprio"
 )
 
 //go:embed migrations
@@ -270,6 +271,12 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*DB, error) {
 // one copies the few frames written since and waits up to checkpointBusy
 // for the readers to leave the log, holding the writer (see restart); the
 // next writer then starts the log from the beginning.
+//
+// While a PASSIVE checkpoint copies, background writers (the retention
+// sweeper, the search merger) wait: the copy and its fsync slow every
+// transaction down, and intake waiting for a slowed sweeper transaction
+// made most of intake's slowest requests during a sweep. The checkpointer
+// runs on a background thread (package lowprio).
 type checkpoints struct {
 	db    *sql.DB
 	gate  *writeGate    // the writer, which RESTART and TRUNCATE hold
@@ -291,7 +298,7 @@ const (
 
 func (c *checkpoints) start() {
 	c.stop, c.done = make(chan struct{}), make(chan struct{})
-	go func() {
+	lowprio.Go(func() {
 		defer close(c.done)
 		t := time.NewTicker(checkpointEvery)
 		defer t.Stop()
@@ -304,14 +311,16 @@ func (c *checkpoints) start() {
 				// another process) only delay the copy to the next tick.
 				var busy, frames, copied int
 				r := trace.StartRegion(context.Background(), "checkpoint-passive")
+				c.pause.Add(1)
 				err := c.db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
+				c.pause.Add(-1)
 				r.End()
 				if err == nil && frames > checkpointRestartFrames {
 					c.restart()
 				}
 			}
 		}
-	}()
+	})
 }
 
 // restart runs a RESTART checkpoint while holding the writer as a

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"frist/internal/attachment"
+	"frist/internal/lowprio"
 )
 
 // fileDeleter removes the attachment files of a retention sweep beside
@@ -30,7 +31,7 @@ type fileDeleter struct {
 func startFileDeleter(files *attachment.Store, log *slog.Logger) *fileDeleter {
 	f := &fileDeleter{files: files, log: log, queue: make(chan []string, 64)}
 	f.wg.Add(1)
-	go func() {
+	lowprio.Go(func() {
 		defer f.wg.Done()
 		for keys := range f.queue {
 			for _, k := range keys {
@@ -45,7 +46,7 @@ func startFileDeleter(files *attachment.Store, log *slog.Logger) *fileDeleter {
 				f.mu.Unlock()
 			}
 		}
-	}()
+	})
 	return f
 }
 

@@ -15,8 +15,8 @@ import (
 // 68 times as much as a background one; unlike SCHED_IDLE, a background
 // thread still advances on a saturated machine, so that the one holding
 // the SQLite writer does not keep intake waiting without end. Measured
-// against 10: intake p99 during a retention sweep 1.80–1.91× its p99
-// without one in four runs, against 1.98–2.17× in two (decision 0020).
+// against 10: intake p99 during a retention sweep 1.67–1.91× its p99
+// without one in six runs, against 1.98–2.17× in two (decision 0020).
 const Nice = 19
 
 // Threads is how many background threads may run at once: the retention

@@ -99,3 +99,65 @@ func TestCheckpointShrinksLogInSteps(t *testing.T) {
 		t.Fatalf("after reopening: %d rows, %v; want 2006", n, err)
 	}
 }
+
+// While a checkpoint copies the log (the pause is up), background writes
+// wait and foreground ones do not; the background write runs once the
+// checkpoint is done. A PASSIVE checkpoint leaves the pause down again.
+func TestBackgroundWritesWaitForCheckpoint(t *testing.T) {
+	// Long enough that a slow machine does not end the wait early.
+	defer func(d time.Duration) { backgroundYield = d }(backgroundYield)
+	backgroundYield = time.Minute
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "frist.db"), clock.Real{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE marks (what TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	mark := func(what string) func(tx *Tx) error {
+		return func(tx *Tx) error {
+			_, err := tx.tx.ExecContext(ctx, `INSERT INTO marks (what) VALUES (?)`, what)
+			return err
+		}
+	}
+	db.paused.Add(1) // as checkpoints.passive does while it copies
+	background := make(chan error, 1)
+	go func() { background <- db.WriteBackground(ctx, mark("background")) }()
+	time.Sleep(20 * time.Millisecond)
+	if err := db.Write(ctx, mark("foreground")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-background:
+		t.Fatalf("background write ended (%v) during the checkpoint", err)
+	default:
+	}
+	db.paused.Add(-1)
+	if err := <-background; err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	rows, err := db.reader.QueryContext(ctx, `SELECT what FROM marks ORDER BY rowid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			t.Fatal(err)
+		}
+		order = append(order, w)
+	}
+	rows.Close()
+	if len(order) != 2 || order[0] != "foreground" || order[1] != "background" {
+		t.Errorf("writes in the order %v, want [foreground background]", order)
+	}
+	if _, err := db.checkpoints.passive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := db.paused.Load(); n != 0 {
+		t.Errorf("pause after a PASSIVE checkpoint = %d, want 0", n)
+	}
+}

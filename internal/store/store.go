@@ -309,18 +309,24 @@ func (c *checkpoints) start() {
 			case <-t.C:
 				// Errors (e.g. a busy database during a migration by
 				// another process) only delay the copy to the next tick.
-				var busy, frames, copied int
-				r := trace.StartRegion(context.Background(), "checkpoint-passive")
-				c.pause.Add(1)
-				err := c.db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
-				c.pause.Add(-1)
-				r.End()
+				frames, err := c.passive(context.Background())
 				if err == nil && frames > checkpointRestartFrames {
 					c.restart()
 				}
 			}
 		}
 	})
+}
+
+// passive runs a PASSIVE checkpoint and returns the frames in the log.
+// Background writers wait meanwhile (see checkpoints).
+func (c *checkpoints) passive(ctx context.Context) (frames int, err error) {
+	c.pause.Add(1)
+	defer c.pause.Add(-1)
+	defer trace.StartRegion(ctx, "checkpoint-passive").End()
+	var busy, copied int
+	err = c.db.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
+	return frames, err
 }
 
 // restart runs a RESTART checkpoint while holding the writer as a
@@ -350,15 +356,11 @@ func (c *checkpoints) restart() {
 func (c *checkpoints) held(ctx context.Context, mode string, limit time.Duration) (bool, error) {
 	c.pause.Add(1)
 	defer c.pause.Add(-1)
-	r := trace.StartRegion(ctx, "checkpoint-passive")
-	var busy, frames, copied int
-	err := c.db.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
-	r.End()
-	if err != nil {
+	if _, err := c.passive(ctx); err != nil {
 		return false, err
 	}
 	rs := trace.StartRegion(ctx, "checkpoint-sync")
-	err = c.file.Sync()
+	err := c.file.Sync()
 	rs.End()
 	if err != nil {
 		return false, fmt.Errorf("sync database file: %w", err)
@@ -369,6 +371,7 @@ func (c *checkpoints) held(ctx context.Context, mode string, limit time.Duration
 	defer c.gate.release()
 	defer trace.StartRegion(ctx, "checkpoint-"+strings.ToLower(mode)).End()
 	deadline := time.Now().Add(limit)
+	var busy, frames, copied int
 	for {
 		// A busy try has still copied what it could; the next one only
 		// looks again whether the readers have left.
@@ -700,7 +703,7 @@ func waitWhile(ctx context.Context, name string, cond func() bool) error {
 
 // backgroundYield bounds how long a background write lets others go
 // first, so that a steady stream of foreground writes cannot starve it.
-const backgroundYield = 100 * time.Millisecond
+var backgroundYield = 100 * time.Millisecond
 
 // Read runs fn in a read-only transaction.
 func (db *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {

@@ -16,7 +16,7 @@ import (
 // thread still advances on a saturated machine, so that the one holding
 // the SQLite writer does not keep intake waiting without end. Measured
 // against 10: intake p99 during a retention sweep 1.67–1.91× its p99
-// without one in six runs, against 1.98–2.17× in two (decision 0020).
+// without one in seven runs, against 1.98–2.17× in two (decision 0020).
 const Nice = 19
 
 // Threads is how many background threads may run at once: the retention

@@ -19,9 +19,11 @@ import (
 // without one in seven runs, against 1.98–2.17× in two (decision 0020).
 const Nice = 19
 
-// Threads is how many background threads may run at once: the retention
-// sweeper (or the search merger) and the checkpointer or the file
-// deleter. ReserveProcs adds as many Go processors.
+// Threads is how many Go processors ReserveProcs adds: one for the
+// retention sweeper or the search merger (background writers take the
+// single SQLite writer in turn) and one for the checkpointer; the file
+// deleter spends its time in system calls, whose processor the runtime
+// hands on.
 const Threads = 2
 
 // Go runs fn in a new goroutine on a thread of its own with the nice
